@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The forwarding engine: carries one packet from a TUN device through
+ * every hop of the topology in a single pass and hands back what leaves
+ * the topology, each packet stamped with the time it is due.  Pure and
+ * deterministic: time comes in from the caller, nothing is printed, and
+ * nothing is allocated after engine_create().
+ */
+#ifndef HOPSIM_ENGINE_H
+#define HOPSIM_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hopsim/topology.h"
+
+/* Why the engine dropped a packet; each has a counter. */
+enum engine_drop {
+	ENGINE_DROP_BAD_LENGTH,
+	ENGINE_DROP_BAD_VERSION,
+	ENGINE_DROP_BAD_IHL,
+	ENGINE_DROP_BAD_TOTAL_LEN,
+	ENGINE_DROP_BAD_CHECKSUM,
+	ENGINE_DROP_MARTIAN_SOURCE,
+	ENGINE_DROP_MARTIAN_DEST,
+	ENGINE_DROP_NOT_FOR_HOST,
+	ENGINE_DROP_NO_ROUTE,
+	ENGINE_DROP_BLACKHOLE,
+	ENGINE_DROP_UNREACHABLE_ROUTE,
+	ENGINE_DROP_PROHIBITED,
+	ENGINE_DROP_TTL_EXPIRED,
+	ENGINE_DROP_NEIGHBOUR_FAILED,
+	ENGINE_DROP_FRAG_NEEDED,
+	ENGINE_DROP_NO_ROUTE_BACK,
+	ENGINE_DROP_ICMP_IGNORED,
+	ENGINE_DROP_BAD_ICMP,
+	ENGINE_DROP_BAD_TCP,
+	ENGINE_DROP_BAD_UDP,
+	ENGINE_DROP_FRAGMENT_TO_SELF,
+	ENGINE_DROP_TOO_DEEP,
+	ENGINE_DROP_OUTPUT_FULL,
+	ENGINE_DROP_COUNT
+};
+
+/* Returns a static name for @reason, such as "bad-checksum". */
+const char *engine_drop_name(enum engine_drop reason);
+
+/* What a node did with a packet, for the per-hop trace. */
+enum engine_action {
+	ENGINE_FORWARDED,
+	ENGINE_DELIVERED,  /* consumed by the node's own stack */
+	ENGINE_ANSWERED,   /* the node sent an ICMP or TCP answer */
+	ENGINE_DROPPED,
+	ENGINE_LEFT,       /* written to a TUN device */
+};
+
+/* One line of the per-hop trace. */
+struct engine_event {
+	uint64_t time_us;
+	int node;
+	int iface;         /* arrival interface, or -1 when originated */
+	const uint8_t *packet;
+	size_t len;
+	enum engine_action action;
+	int next_node;     /* FORWARDED: the next node */
+	enum engine_drop reason; /* DROPPED */
+	uint8_t icmp_type; /* ANSWERED with ICMP: the answer's type and code */
+	uint8_t icmp_code;
+	int answer_proto;  /* ANSWERED: PKT_PROTO_ICMP or PKT_PROTO_TCP */
+};
+
+struct engine_ops {
+	/*
+	 * Takes a packet that leaves the topology on TUN @tun at @due_us.
+	 * The bytes are valid only during the call.  Returns 0, or -ENOBUFS
+	 * when the caller's queue is full (the engine counts the drop).
+	 */
+	int (*output)(void *ctx, int tun, uint64_t due_us,
+		      const uint8_t *packet, size_t len);
+	/* Receives one trace event per packet per hop; may be NULL. */
+	void (*trace)(void *ctx, const struct engine_event *event);
+};
+
+struct engine;
+
+/*
+ * Returns an engine over @topo, which must outlive it, or NULL with
+ * errno set.  @ops and @ctx are kept for the engine's lifetime.
+ */
+struct engine *engine_create(const struct topology *topo,
+			     const struct engine_ops *ops, void *ctx);
+
+void engine_destroy(struct engine *engine);
+
+/*
+ * Carries the @len bytes at @packet, read from TUN @tun at @now_us,
+ * through the topology.  Everything that results goes to ops->output
+ * before this returns.  The engine may modify @packet.
+ */
+void engine_input(struct engine *engine, int tun, uint64_t now_us,
+		  uint8_t *packet, size_t len);
+
+/* Returns the drop counters, indexed by enum engine_drop. */
+const uint64_t *engine_drop_counters(const struct engine *engine);
+
+#endif

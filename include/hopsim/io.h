@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The host side: network namespaces, TUN devices, and address, link and
+ * route configuration through libnl-route-3.  Every function reports
+ * failure as a negative errno and a message naming the object, the
+ * failed call and the value, in a struct io_error.
+ */
+#ifndef HOPSIM_IO_H
+#define HOPSIM_IO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define IO_ERROR_MAX 512
+
+struct io_error {
+	char message[IO_ERROR_MAX];
+};
+
+/*
+ * Moves the calling process into network namespace @name, creating it
+ * the way `ip netns add` does (a bind mount at /run/netns/@name) when it
+ * does not exist.  Sets *@created to whether it was created.
+ * Returns 0 or a negative errno.
+ */
+int io_netns_enter(const char *name, bool *created, struct io_error *err);
+
+/* Removes namespace @name made by io_netns_enter().  Returns 0 or -errno. */
+int io_netns_remove(const char *name, struct io_error *err);
+
+/*
+ * Creates TUN device @name (IFF_TUN | IFF_NO_PI, not persistent, so it
+ * vanishes when the descriptor closes) and returns a non-blocking
+ * descriptor for it.  Fails with -EEXIST if any device of that name
+ * already exists.  Returns the descriptor or a negative errno.
+ */
+int io_tun_open(const char *name, struct io_error *err);
+
+/* An IPv4 prefix in host order. */
+struct io_prefix {
+	uint32_t prefix;
+	uint8_t plen;
+};
+
+struct io_net;
+
+/* Opens a route netlink session.  Returns NULL and fills @err on failure. */
+struct io_net *io_net_create(struct io_error *err);
+
+/*
+ * Fails with -EEXIST when any of the @n prefixes overlaps an IPv4 route
+ * in any table of the current namespace, other than a default route;
+ * the message names both the prefix and the route with its device.
+ */
+int io_net_check_overlap(struct io_net *net, const struct io_prefix *prefixes,
+			 int n, struct io_error *err);
+
+/* Sets @ifname's MTU and brings it up.  Returns 0 or -errno. */
+int io_net_link_up(struct io_net *net, const char *ifname, uint32_t mtu,
+		   struct io_error *err);
+
+/* Adds @addr/@plen to @ifname.  Returns 0 or -errno. */
+int io_net_addr_add(struct io_net *net, const char *ifname, uint32_t addr,
+		    uint8_t plen, struct io_error *err);
+
+/*
+ * Adds a route for @prefix/@plen through @ifname (scope link, protocol
+ * static), remembering it for io_net_destroy().  Returns 0 or -errno.
+ */
+int io_net_route_add(struct io_net *net, const char *ifname,
+		     const struct io_prefix *prefix, struct io_error *err);
+
+/*
+ * Removes, newest first, every route and address this session added
+ * that is still present, then closes the session.
+ */
+void io_net_destroy(struct io_net *net);
+
+#endif

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/* The Check suites of the unit-test runner, one per module. */
+#ifndef HOPSIM_CHECK_SUITES_H
+#define HOPSIM_CHECK_SUITES_H
+
+#include <check.h>
+
+Suite *checksum_suite(void);
+Suite *packet_suite(void);
+Suite *rtable_suite(void);
+Suite *topology_suite(void);
+Suite *engine_suite(void);
+
+#endif
