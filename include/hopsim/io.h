@@ -19,9 +19,11 @@ struct io_error {
 
 /*
  * Moves the calling process into network namespace @name, creating it
- * the way `ip netns add` does (a bind mount at /run/netns/@name) when it
- * does not exist.  Sets *@created to whether it was created.
- * Returns 0 or a negative errno.
+ * the way `ip netns add` does (a bind mount at /run/netns/@name, with its
+ * loopback device up) when it does not exist.  Sets *@created to whether
+ * it was created.  Returns 0 or a negative errno: -EINVAL for an empty
+ * name, one longer than 63 characters, "." or "..", or one containing
+ * '/'.  On failure the process stays in its original namespace.
  */
 int io_netns_enter(const char *name, bool *created, struct io_error *err);
 
@@ -30,9 +32,11 @@ int io_netns_remove(const char *name, struct io_error *err);
 
 /*
  * Creates TUN device @name (IFF_TUN | IFF_NO_PI, not persistent, so it
- * vanishes when the descriptor closes) and returns a non-blocking
- * descriptor for it.  Fails with -EEXIST if any device of that name
- * already exists.  Returns the descriptor or a negative errno.
+ * vanishes when the descriptor closes) and returns a non-blocking,
+ * close-on-exec descriptor for it.  Fails with -EEXIST if any device of
+ * that name already exists, and with -EINVAL unless @name is 1 to 15
+ * characters without '/', ':', '%' or white space.  Returns the
+ * descriptor or a negative errno.
  */
 int io_tun_open(const char *name, struct io_error *err);
 
@@ -44,7 +48,11 @@ struct io_prefix {
 
 struct io_net;
 
-/* Opens a route netlink session.  Returns NULL and fills @err on failure. */
+/*
+ * Opens a route netlink session.  The session configures the network
+ * namespace that is current when it is created, so create it after
+ * io_netns_enter().  Returns NULL and fills @err on failure.
+ */
 struct io_net *io_net_create(struct io_error *err);
 
 /*
@@ -55,24 +63,32 @@ struct io_net *io_net_create(struct io_error *err);
 int io_net_check_overlap(struct io_net *net, const struct io_prefix *prefixes,
 			 int n, struct io_error *err);
 
-/* Sets @ifname's MTU and brings it up.  Returns 0 or -errno. */
+/*
+ * Sets @ifname's MTU and brings it up.  Returns 0 or -errno: -ENODEV
+ * when no device has that name.
+ */
 int io_net_link_up(struct io_net *net, const char *ifname, uint32_t mtu,
 		   struct io_error *err);
 
-/* Adds @addr/@plen to @ifname.  Returns 0 or -errno. */
+/*
+ * Adds @addr/@plen to @ifname, remembering it for io_net_destroy().
+ * Returns 0 or -errno.
+ */
 int io_net_addr_add(struct io_net *net, const char *ifname, uint32_t addr,
 		    uint8_t plen, struct io_error *err);
 
 /*
- * Adds a route for @prefix/@plen through @ifname (scope link, protocol
- * static), remembering it for io_net_destroy().  Returns 0 or -errno.
+ * Adds a route for @prefix through @ifname (main table, scope link,
+ * protocol static), remembering it for io_net_destroy().  Returns 0 or
+ * -errno: -EINVAL when @prefix has host bits set.
  */
 int io_net_route_add(struct io_net *net, const char *ifname,
 		     const struct io_prefix *prefix, struct io_error *err);
 
 /*
- * Removes, newest first, every route and address this session added
- * that is still present, then closes the session.
+ * Removes, newest first, every route and then every address this
+ * session added that is still present, then closes the session and frees
+ * @net.  Accepts NULL.
  */
 void io_net_destroy(struct io_net *net);
 
