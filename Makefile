@@ -19,8 +19,8 @@ CPPFLAGS += -Iinclude -D_GNU_SOURCE
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP
 
 # Modules that do no I/O; the unit tests link these alone.
-CORE_SRCS := src/checksum.c src/packet.c src/rtable.c src/topology.c \
-	     src/topo_load.c src/engine.c
+CORE_SRCS := src/checksum.c src/packet.c src/queue.c src/rtable.c \
+	     src/topology.c src/topo_load.c src/engine.c
 IO_SRCS   := src/io_netns.c src/io_tun.c src/io_net.c src/io_loop.c
 MAIN_SRCS := src/hopsim.c
 TEST_SRCS := $(wildcard tests/check_*.c)

@@ -11,6 +11,7 @@ int main(void)
 
 	runner = srunner_create(checksum_suite());
 	srunner_add_suite(runner, packet_suite());
+	srunner_add_suite(runner, queue_suite());
 	srunner_add_suite(runner, rtable_suite());
 	srunner_add_suite(runner, topology_suite());
 	srunner_add_suite(runner, engine_suite());

@@ -7,6 +7,7 @@
 
 Suite *checksum_suite(void);
 Suite *packet_suite(void);
+Suite *queue_suite(void);
 Suite *rtable_suite(void);
 Suite *topology_suite(void);
 Suite *engine_suite(void);

@@ -49,8 +49,8 @@ const char *engine_drop_name(enum engine_drop reason);
 enum engine_action {
 	ENGINE_FORWARDED,
 	ENGINE_DELIVERED,  /* consumed by the node's own stack */
-	ENGINE_ANSWERED,   /* the node sent an ICMP or TCP answer */
-	ENGINE_DROPPED,
+	ENGINE_ANSWERED,   /* consumed, and the node sent an answer */
+	ENGINE_DROPPED,    /* discarded, perhaps with an ICMP error */
 	ENGINE_LEFT,       /* written to a TUN device */
 };
 
@@ -64,9 +64,10 @@ struct engine_event {
 	enum engine_action action;
 	int next_node;     /* FORWARDED: the next node */
 	enum engine_drop reason; /* DROPPED */
-	uint8_t icmp_type; /* ANSWERED with ICMP: the answer's type and code */
+	int answer_proto;  /* PKT_PROTO_ICMP or _TCP if answered, else 0 */
+	uint8_t icmp_type; /* the ICMP answer's type and code */
 	uint8_t icmp_code;
-	int answer_proto;  /* ANSWERED: PKT_PROTO_ICMP or PKT_PROTO_TCP */
+	uint8_t tcp_flags; /* the TCP answer's flags */
 };
 
 struct engine_ops {

@@ -1,0 +1,708 @@
+// SPDX-License-Identifier: MIT
+/* The forwarding engine: one packet through every hop in one pass. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hopsim/checksum.h"
+#include "hopsim/engine.h"
+#include "hopsim/packet.h"
+
+/*
+ * Packets a node originates while handling another (errors, replies,
+ * fragments) nest one level each; a reply can meet an error on its way
+ * back, so a handful of levels covers every real case.
+ */
+#define ENGINE_MAX_DEPTH 8
+#define ENGINE_BUF_SIZE  65536
+
+struct engine {
+	const struct topology *topo;
+	struct engine_ops ops;
+	void *ctx;
+	uint64_t drops[ENGINE_DROP_COUNT];
+	uint16_t *ip_id;   /* next IP identification, per node */
+	int depth;         /* nesting level of the packet being carried */
+	uint8_t (*bufs)[ENGINE_BUF_SIZE]; /* one buffer per nesting level */
+};
+
+/* A packet on its way through the topology. */
+struct hop_packet {
+	uint8_t *buf;
+	size_t len;
+	struct pkt_ipv4 ip;
+};
+
+static const char *const drop_names[ENGINE_DROP_COUNT] = {
+	[ENGINE_DROP_BAD_LENGTH] = "bad-length",
+	[ENGINE_DROP_BAD_VERSION] = "bad-version",
+	[ENGINE_DROP_BAD_IHL] = "bad-ihl",
+	[ENGINE_DROP_BAD_TOTAL_LEN] = "bad-total-length",
+	[ENGINE_DROP_BAD_CHECKSUM] = "bad-checksum",
+	[ENGINE_DROP_MARTIAN_SOURCE] = "martian-source",
+	[ENGINE_DROP_MARTIAN_DEST] = "martian-destination",
+	[ENGINE_DROP_NOT_FOR_HOST] = "not-for-this-host",
+	[ENGINE_DROP_NO_ROUTE] = "no-route",
+	[ENGINE_DROP_BLACKHOLE] = "blackhole-route",
+	[ENGINE_DROP_UNREACHABLE_ROUTE] = "unreachable-route",
+	[ENGINE_DROP_PROHIBITED] = "prohibit-route",
+	[ENGINE_DROP_TTL_EXPIRED] = "ttl-expired",
+	[ENGINE_DROP_NEIGHBOUR_FAILED] = "neighbour-unresolved",
+	[ENGINE_DROP_FRAG_NEEDED] = "fragmentation-needed",
+	[ENGINE_DROP_NO_ROUTE_BACK] = "no-route-for-reply",
+	[ENGINE_DROP_ICMP_IGNORED] = "icmp-not-answered",
+	[ENGINE_DROP_BAD_ICMP] = "bad-icmp",
+	[ENGINE_DROP_BAD_TCP] = "bad-tcp",
+	[ENGINE_DROP_BAD_UDP] = "bad-udp",
+	[ENGINE_DROP_FRAGMENT_TO_SELF] = "fragment-for-node",
+	[ENGINE_DROP_TOO_DEEP] = "nesting-too-deep",
+	[ENGINE_DROP_OUTPUT_FULL] = "output-queue-full",
+};
+
+const char *engine_drop_name(enum engine_drop reason)
+{
+	if ((unsigned)reason >= ENGINE_DROP_COUNT)
+		return "unknown";
+	return drop_names[reason];
+}
+
+struct engine *engine_create(const struct topology *topo,
+			     const struct engine_ops *ops, void *ctx)
+{
+	struct engine *engine;
+	int i;
+
+	engine = calloc(1, sizeof(*engine));
+	if (!engine)
+		return NULL;
+	engine->topo = topo;
+	engine->ops = *ops;
+	engine->ctx = ctx;
+
+	engine->ip_id = calloc((size_t)topo->n_nodes, sizeof(*engine->ip_id));
+	engine->bufs = malloc(sizeof(*engine->bufs) * ENGINE_MAX_DEPTH);
+	if (!engine->ip_id || !engine->bufs)
+		goto fail;
+
+	/* Distinct, repeatable starting IDs per node. */
+	for (i = 0; i < topo->n_nodes; i++)
+		engine->ip_id[i] = (uint16_t)(0x1000u + 0x0f1du * (unsigned)i);
+	return engine;
+
+fail:
+	engine_destroy(engine);
+	errno = ENOMEM;
+	return NULL;
+}
+
+void engine_destroy(struct engine *engine)
+{
+	if (!engine)
+		return;
+	free(engine->ip_id);
+	free(engine->bufs);
+	free(engine);
+}
+
+const uint64_t *engine_drop_counters(const struct engine *engine)
+{
+	return engine->drops;
+}
+
+static void trace(struct engine *engine, const struct engine_event *event)
+{
+	if (engine->ops.trace)
+		engine->ops.trace(engine->ctx, event);
+}
+
+/* Emits the one trace line of @pkt at @node and counts a drop. */
+static void decide(struct engine *engine, int node, int iface, uint64_t t,
+		   const struct hop_packet *pkt, enum engine_action action,
+		   const struct engine_event *detail)
+{
+	struct engine_event event = {
+		.time_us = t,
+		.node = node,
+		.iface = iface,
+		.packet = pkt->buf,
+		.len = pkt->len,
+		.action = action,
+		.next_node = -1,
+	};
+
+	if (detail) {
+		event.next_node = detail->next_node;
+		event.reason = detail->reason;
+		event.answer_proto = detail->answer_proto;
+		event.icmp_type = detail->icmp_type;
+		event.icmp_code = detail->icmp_code;
+		event.tcp_flags = detail->tcp_flags;
+	}
+	if (action == ENGINE_DROPPED)
+		engine->drops[event.reason]++;
+	trace(engine, &event);
+}
+
+static void drop(struct engine *engine, int node, int iface, uint64_t t,
+		 const struct hop_packet *pkt, enum engine_drop reason)
+{
+	struct engine_event detail = { .next_node = -1, .reason = reason };
+
+	decide(engine, node, iface, t, pkt, ENGINE_DROPPED, &detail);
+}
+
+static bool node_owns(const struct topology *topo, int node, uint32_t addr)
+{
+	const struct topo_node *n = &topo->nodes[node];
+	int i;
+
+	for (i = 0; i < n->n_ifaces; i++) {
+		if (topo->ifaces[n->first_iface + i].addr == addr)
+			return true;
+	}
+	return false;
+}
+
+static uint16_t next_ip_id(struct engine *engine, int node)
+{
+	return engine->ip_id[node]++;
+}
+
+/* The address and MTU a node uses toward @dst: its egress interface's. */
+static int route_back(const struct topology *topo, int node, uint32_t dst,
+		      uint32_t *src, uint32_t *mtu)
+{
+	const struct topo_route *route = topo_route_lookup(topo, node, dst);
+	const struct topo_iface *iface;
+
+	if (!route || (route->kind != TOPO_ROUTE_VIA &&
+		       route->kind != TOPO_ROUTE_CONNECTED))
+		return -1;
+	iface = &topo->ifaces[route->iface];
+	if (src)
+		*src = iface->addr;
+	if (mtu)
+		*mtu = topo->links[iface->link].mtu;
+	return 0;
+}
+
+static void walk(struct engine *engine, int node, int iface, uint64_t t,
+		 struct hop_packet *pkt, bool originated);
+
+/* Carries a packet that @node built in @buf, as the node's own output. */
+static void originate(struct engine *engine, int node, uint64_t t,
+		      uint8_t *buf, size_t len)
+{
+	struct hop_packet pkt = { .buf = buf, .len = len };
+
+	if (pkt_ipv4_parse(buf, len, &pkt.ip) != PKT_VALID)
+		return;
+	walk(engine, node, -1, t, &pkt, true);
+}
+
+/* As originate(), for a packet built in the next level's buffer. */
+static void originate_nested(struct engine *engine, int node, uint64_t t,
+			     uint8_t *buf, size_t len)
+{
+	engine->depth++;
+	originate(engine, node, t, buf, len);
+	engine->depth--;
+}
+
+/* Returns the buffer for a packet generated at the next level, or NULL. */
+static uint8_t *next_buffer(struct engine *engine)
+{
+	if (engine->depth + 1 >= ENGINE_MAX_DEPTH)
+		return NULL;
+	return engine->bufs[engine->depth + 1];
+}
+
+/* True when RFC 1122 3.2.2 and RFC 1812 4.3.2.7 allow an error about
+ * @pkt. */
+static bool error_allowed(const struct hop_packet *pkt)
+{
+	const struct pkt_ipv4 *ip = &pkt->ip;
+
+	if (pkt_ipv4_is_later_fragment(ip))
+		return false;
+	if (pkt_ipv4_addr_is_multicast_or_broadcast(ip->dst))
+		return false;
+	if (pkt_ipv4_addr_is_martian_source(ip->src))
+		return false;
+	return !pkt_is_icmp_error(ip->proto, pkt->buf + ip->hdr_len,
+				  ip->total_len - ip->hdr_len);
+}
+
+/* An ICMP error a node sends about the packet it is handling. */
+struct icmp_answer {
+	uint8_t type;
+	uint8_t code;
+	uint32_t rest;     /* bytes 4-7: next-hop MTU, gateway */
+	uint32_t src;      /* 0: the interface the error leaves by */
+	uint64_t delay_us; /* time before the error leaves */
+};
+
+/*
+ * Ends @pkt at @node: counts @reason (unless @delivered, when the node's
+ * own stack consumed it) and sends the ICMP error @answer about it when
+ * the rules allow.  RFC 1812 4.3.2.4 makes the error's source the
+ * address of the interface it leaves by, unless @answer->src is set.
+ */
+static void reject(struct engine *engine, int node, int iface, uint64_t t,
+		   const struct hop_packet *pkt, enum engine_drop reason,
+		   bool delivered, const struct icmp_answer *answer)
+{
+	const struct topology *topo = engine->topo;
+	struct engine_event detail = { .next_node = -1, .reason = reason };
+	enum engine_action action = delivered ? ENGINE_DELIVERED :
+						ENGINE_DROPPED;
+	struct pkt_icmp4_error err = {
+		.type = answer->type,
+		.code = answer->code,
+		.rest = answer->rest,
+	};
+	uint32_t back_src, mtu;
+	uint8_t *out = next_buffer(engine);
+	size_t len = 0;
+
+	if (!error_allowed(pkt)) {
+		out = NULL;
+	} else if (!out) {
+		engine->drops[ENGINE_DROP_TOO_DEEP]++;
+	} else if (route_back(topo, node, pkt->ip.src, &back_src, &mtu) < 0) {
+		engine->drops[ENGINE_DROP_NO_ROUTE_BACK]++;
+		out = NULL;
+	}
+	if (out) {
+		err.src = answer->src ? answer->src : back_src;
+		err.ttl = topo->nodes[node].ttl;
+		err.id = next_ip_id(engine, node);
+		err.room = (uint16_t)(mtu < PKT_ICMP4_ERR_MAX ?
+					      mtu : PKT_ICMP4_ERR_MAX);
+		len = pkt_icmp4_build_error(out, ENGINE_BUF_SIZE, &err,
+					    pkt->buf, pkt->len);
+	}
+	if (len) {
+		detail.answer_proto = PKT_PROTO_ICMP;
+		detail.icmp_type = answer->type;
+		detail.icmp_code = answer->code;
+		if (delivered)
+			action = ENGINE_ANSWERED;
+	}
+	decide(engine, node, iface, t, pkt, action, &detail);
+	if (len)
+		originate_nested(engine, node, t + answer->delay_us, out, len);
+}
+
+/* Replies to an echo request addressed to @node; ignores other ICMP. */
+static void deliver_icmp(struct engine *engine, int node, int iface,
+			 uint64_t t, struct hop_packet *pkt)
+{
+	const struct pkt_ipv4 *ip = &pkt->ip;
+	const uint8_t *icmp = pkt->buf + ip->hdr_len;
+	struct engine_event detail = {
+		.next_node = -1,
+		.answer_proto = PKT_PROTO_ICMP,
+		.icmp_type = PKT_ICMP_ECHO_REPLY,
+	};
+	size_t len;
+
+	if (ip->total_len - ip->hdr_len < PKT_ICMP_HDR) {
+		drop(engine, node, iface, t, pkt, ENGINE_DROP_BAD_ICMP);
+		return;
+	}
+	if (icmp[0] != PKT_ICMP_ECHO) {
+		drop(engine, node, iface, t, pkt, ENGINE_DROP_ICMP_IGNORED);
+		return;
+	}
+
+	decide(engine, node, iface, t, pkt, ENGINE_ANSWERED, &detail);
+	/* The reply is built over the request, which is finished with. */
+	len = pkt_icmp4_echo_reply(pkt->buf, pkt->len,
+				   engine->topo->nodes[node].ttl,
+				   next_ip_id(engine, node));
+	if (!len) {
+		drop(engine, node, iface, t, pkt, ENGINE_DROP_BAD_ICMP);
+		return;
+	}
+	originate(engine, node, t, pkt->buf, len);
+}
+
+static bool transport_checksum_ok(const struct hop_packet *pkt,
+				  size_t csum_offset)
+{
+	const struct pkt_ipv4 *ip = &pkt->ip;
+	const uint8_t *l4 = pkt->buf + ip->hdr_len;
+	size_t l4_len = ip->total_len - ip->hdr_len;
+	uint32_t sum;
+
+	/* A zero UDP checksum means none was computed (RFC 768). */
+	if (ip->proto == PKT_PROTO_UDP && pkt_get16(l4 + csum_offset) == 0)
+		return true;
+	sum = csum_pseudo4(ip->src, ip->dst, ip->proto, (uint16_t)l4_len);
+	return csum_fold(csum_partial(l4, l4_len, sum)) == 0;
+}
+
+static bool tcp_port_open(const struct topo_node *n, uint16_t port)
+{
+	int i;
+
+	for (i = 0; i < n->n_tcp_open; i++) {
+		if (n->tcp_open[i] == port)
+			return true;
+	}
+	return false;
+}
+
+/* A repeatable initial sequence number per connection (FNV-1a over the
+ * addresses and ports). */
+static uint32_t tcp_isn(const uint8_t *ip_hdr, const uint8_t *tcp)
+{
+	uint32_t h = 2166136261u;
+	int i;
+
+	for (i = 12; i < 20; i++)
+		h = (h ^ ip_hdr[i]) * 16777619u;
+	for (i = 0; i < 4; i++)
+		h = (h ^ tcp[i]) * 16777619u;
+	return h;
+}
+
+/* Answers a TCP segment as a stateless listener: SYN-ACK from an open
+ * port, RST from a closed one. */
+static void deliver_tcp(struct engine *engine, int node, int iface,
+			uint64_t t, struct hop_packet *pkt)
+{
+	const struct topology *topo = engine->topo;
+	const struct topo_node *n = &topo->nodes[node];
+	const uint8_t *tcp = pkt->buf + pkt->ip.hdr_len;
+	struct engine_event detail = {
+		.next_node = -1,
+		.answer_proto = PKT_PROTO_TCP,
+	};
+	uint32_t mtu = TOPO_DEFAULT_MTU;
+	uint8_t *out;
+	size_t len;
+	bool open;
+
+	if (pkt->ip.total_len - pkt->ip.hdr_len < PKT_TCP_MIN_HDR ||
+	    !transport_checksum_ok(pkt, 16)) {
+		drop(engine, node, iface, t, pkt, ENGINE_DROP_BAD_TCP);
+		return;
+	}
+	out = next_buffer(engine);
+	if (!out) {
+		drop(engine, node, iface, t, pkt, ENGINE_DROP_TOO_DEEP);
+		return;
+	}
+
+	route_back(topo, node, pkt->ip.src, NULL, &mtu);
+	open = tcp_port_open(n, pkt_get16(tcp + 2));
+	len = pkt_tcp_build_answer(out, ENGINE_BUF_SIZE, pkt->buf, pkt->len,
+				   open, tcp_isn(pkt->buf, tcp),
+				   (uint16_t)(mtu - 40), n->ttl,
+				   next_ip_id(engine, node));
+	if (!len) {
+		decide(engine, node, iface, t, pkt, ENGINE_DELIVERED, NULL);
+		return;
+	}
+	detail.tcp_flags = out[PKT_IPV4_MIN_HDR + 13];
+	decide(engine, node, iface, t, pkt, ENGINE_ANSWERED, &detail);
+	originate_nested(engine, node, t, out, len);
+}
+
+/* Hands a packet addressed to @node to the node's own stack. */
+static void deliver(struct engine *engine, int node, int iface, uint64_t t,
+		    struct hop_packet *pkt)
+{
+	const struct pkt_ipv4 *ip = &pkt->ip;
+	struct icmp_answer answer = {
+		.type = PKT_ICMP_DEST_UNREACH,
+		.src = ip->dst, /* an error about a packet for this node */
+	};
+
+	/* TODO: reassemble fragments addressed to a node; until then they
+	 * are dropped, so pings larger than the path MTU go unanswered. */
+	if (ip->frag & (PKT_IP_MF | PKT_IP_OFFSET)) {
+		drop(engine, node, iface, t, pkt, ENGINE_DROP_FRAGMENT_TO_SELF);
+		return;
+	}
+
+	switch (ip->proto) {
+	case PKT_PROTO_ICMP:
+		deliver_icmp(engine, node, iface, t, pkt);
+		break;
+	case PKT_PROTO_TCP:
+		deliver_tcp(engine, node, iface, t, pkt);
+		break;
+	case PKT_PROTO_UDP:
+		if (ip->total_len - ip->hdr_len < PKT_UDP_HDR ||
+		    !transport_checksum_ok(pkt, 6)) {
+			drop(engine, node, iface, t, pkt, ENGINE_DROP_BAD_UDP);
+			break;
+		}
+		/* No UDP port is open on simulated nodes. */
+		answer.code = PKT_UNREACH_PORT;
+		reject(engine, node, iface, t, pkt, 0, true, &answer);
+		break;
+	default:
+		answer.code = PKT_UNREACH_PROTOCOL;
+		reject(engine, node, iface, t, pkt, 0, true, &answer);
+		break;
+	}
+}
+
+/* True for the network or broadcast address of a subnet of /30 or
+ * wider: directed broadcasts are neither forwarded nor answered
+ * (RFC 2644). */
+static bool is_subnet_broadcast(const struct topo_iface *iface, uint32_t dst)
+{
+	uint32_t host_mask;
+
+	if (iface->plen > 30)
+		return false;
+	host_mask = iface->plen ? ~(~0u << (32 - iface->plen)) : ~0u;
+	return (dst & host_mask) == host_mask || (dst & host_mask) == 0;
+}
+
+/*
+ * Splits @pkt, whose TTL is already decremented, into fragments that fit
+ * @mtu (RFC 791; no fewer than needed) and carries each to @next_node.
+ */
+static void fragment(struct engine *engine, int next_node, int next_iface,
+		     uint64_t t, const struct hop_packet *pkt, uint32_t mtu)
+{
+	size_t payload = pkt->ip.total_len - pkt->ip.hdr_len;
+	size_t later_hdr = pkt_ipv4_fragment_header_len(pkt->buf, &pkt->ip);
+	size_t offset = 0;
+	uint8_t *out = next_buffer(engine);
+
+	if (!out) {
+		drop(engine, next_node, next_iface, t, pkt,
+		     ENGINE_DROP_TOO_DEEP);
+		return;
+	}
+
+	/* Every MTU is at least 68, so 60 header bytes leave room for 8. */
+	while (offset < payload) {
+		size_t hdr = offset ? later_hdr : pkt->ip.hdr_len;
+		size_t chunk = (mtu - hdr) & ~(size_t)7;
+		struct hop_packet frag = { .buf = out };
+
+		if (chunk > payload - offset)
+			chunk = payload - offset;
+		frag.len = pkt_ipv4_build_fragment(out, pkt->buf, &pkt->ip,
+						   offset, chunk);
+		pkt_ipv4_parse(out, frag.len, &frag.ip);
+		engine->depth++;
+		walk(engine, next_node, next_iface, t, &frag, false);
+		engine->depth--;
+		offset += chunk;
+	}
+}
+
+/*
+ * Finds the interface that receives a packet @node sends toward @dst
+ * over @route; -1 when the destination is on the link but nobody owns
+ * it, -2 when it is the link's network or broadcast address.
+ */
+static int next_hop(const struct topology *topo, const struct topo_route *route,
+		    uint32_t dst)
+{
+	const struct topo_iface *out_iface = &topo->ifaces[route->iface];
+	int owner;
+
+	if (route->kind == TOPO_ROUTE_VIA)
+		return route->next_iface;
+	if (is_subnet_broadcast(out_iface, dst))
+		return -2;
+	owner = topo_addr_owner(topo, dst);
+	if (owner < 0 || topo->ifaces[owner].link != out_iface->link)
+		return -1;
+	return owner;
+}
+
+/*
+ * Applies @node's forwarding decision to @pkt, in RFC 1812 5.2.1.2
+ * order: route lookup, route type, TTL, next hop, MTU.  Returns the
+ * interface that receives the packet, or -1 when @node consumed it.
+ */
+static int forward(struct engine *engine, int node, int iface, uint64_t t,
+		   struct hop_packet *pkt, bool originated)
+{
+	const struct topology *topo = engine->topo;
+	const struct topo_route *route;
+	const struct topo_link *link;
+	struct pkt_ipv4 *ip = &pkt->ip;
+	struct icmp_answer answer = { .type = PKT_ICMP_DEST_UNREACH };
+	struct engine_event detail = { .next_node = -1 };
+	int next_iface;
+
+	route = topo_route_lookup(topo, node, ip->dst);
+	if (!route) {
+		answer.code = PKT_UNREACH_NET;
+		reject(engine, node, iface, t, pkt, ENGINE_DROP_NO_ROUTE, false,
+		       &answer);
+		return -1;
+	}
+	switch (route->kind) {
+	case TOPO_ROUTE_BLACKHOLE:
+		drop(engine, node, iface, t, pkt, ENGINE_DROP_BLACKHOLE);
+		return -1;
+	case TOPO_ROUTE_UNREACHABLE:
+		answer.code = PKT_UNREACH_HOST;
+		reject(engine, node, iface, t, pkt,
+		       ENGINE_DROP_UNREACHABLE_ROUTE, false, &answer);
+		return -1;
+	case TOPO_ROUTE_PROHIBIT:
+		answer.code = PKT_UNREACH_ADMIN;
+		reject(engine, node, iface, t, pkt, ENGINE_DROP_PROHIBITED,
+		       false, &answer);
+		return -1;
+	case TOPO_ROUTE_CONNECTED:
+	case TOPO_ROUTE_VIA:
+		break;
+	}
+
+	if (!originated && ip->ttl <= 1) {
+		answer.type = PKT_ICMP_TIME_EXCEEDED;
+		answer.code = 0;
+		reject(engine, node, iface, t, pkt, ENGINE_DROP_TTL_EXPIRED,
+		       false, &answer);
+		return -1;
+	}
+
+	next_iface = next_hop(topo, route, ip->dst);
+	if (next_iface == -2) {
+		drop(engine, node, iface, t, pkt, ENGINE_DROP_MARTIAN_DEST);
+		return -1;
+	}
+	if (next_iface < 0) {
+		/* Address resolution gives up after the node's timeout. */
+		answer.code = PKT_UNREACH_HOST;
+		answer.delay_us = topo->nodes[node].arp_timeout_us;
+		reject(engine, node, iface, t, pkt,
+		       ENGINE_DROP_NEIGHBOUR_FAILED, false, &answer);
+		return -1;
+	}
+
+	link = &topo->links[topo->ifaces[route->iface].link];
+	if (pkt->len > link->mtu && (ip->frag & PKT_IP_DF)) {
+		answer.code = PKT_UNREACH_FRAG_NEEDED;
+		answer.rest = link->mtu;
+		reject(engine, node, iface, t, pkt, ENGINE_DROP_FRAG_NEEDED,
+		       false, &answer);
+		return -1;
+	}
+
+	if (!originated) {
+		pkt_ipv4_decrement_ttl(pkt->buf);
+		ip->ttl--;
+	}
+	detail.next_node = topo->ifaces[next_iface].node;
+	decide(engine, node, iface, t, pkt, ENGINE_FORWARDED, &detail);
+	return next_iface;
+}
+
+/*
+ * Carries @pkt from @node onward, hop by hop, until it leaves the
+ * topology or a node consumes or drops it.  @originated is true when
+ * @node built the packet itself, so it skips delivery and the TTL check.
+ */
+static void walk(struct engine *engine, int node, int iface, uint64_t t,
+		 struct hop_packet *pkt, bool originated)
+{
+	const struct topology *topo = engine->topo;
+
+	for (;;) {
+		const struct topo_node *n = &topo->nodes[node];
+		const struct topo_link *link;
+		int next_iface;
+
+		if (n->kind == TOPO_NODE_KERNEL) {
+			decide(engine, node, iface, t, pkt, ENGINE_LEFT, NULL);
+			if (engine->ops.output(engine->ctx, n->tun, t,
+					       pkt->buf, pkt->len) < 0)
+				engine->drops[ENGINE_DROP_OUTPUT_FULL]++;
+			return;
+		}
+		if (!originated && node_owns(topo, node, pkt->ip.dst)) {
+			deliver(engine, node, iface, t, pkt);
+			return;
+		}
+		if (!originated && n->kind == TOPO_NODE_HOST) {
+			drop(engine, node, iface, t, pkt,
+			     ENGINE_DROP_NOT_FOR_HOST);
+			return;
+		}
+		/* Multicast, broadcast, 0/8, 127/8 and 240/4 destinations are
+		 * never forwarded (RFC 1812 5.3.7). */
+		if (pkt_ipv4_addr_is_martian_source(pkt->ip.dst)) {
+			drop(engine, node, iface, t, pkt,
+			     ENGINE_DROP_MARTIAN_DEST);
+			return;
+		}
+
+		next_iface = forward(engine, node, iface, t, pkt, originated);
+		if (next_iface < 0)
+			return;
+
+		link = &topo->links[topo->ifaces[next_iface].link];
+		t += link->delay_us;
+		if (pkt->len > link->mtu) {
+			fragment(engine, topo->ifaces[next_iface].node,
+				 next_iface, t, pkt, link->mtu);
+			return;
+		}
+		node = topo->ifaces[next_iface].node;
+		iface = next_iface;
+		originated = false;
+	}
+}
+
+static enum engine_drop status_drop(enum pkt_status status)
+{
+	switch (status) {
+	case PKT_BAD_VERSION:
+		return ENGINE_DROP_BAD_VERSION;
+	case PKT_BAD_IHL:
+		return ENGINE_DROP_BAD_IHL;
+	case PKT_BAD_TOTAL_LEN:
+		return ENGINE_DROP_BAD_TOTAL_LEN;
+	case PKT_BAD_CHECKSUM:
+		return ENGINE_DROP_BAD_CHECKSUM;
+	case PKT_BAD_LENGTH:
+	case PKT_VALID:
+		break;
+	}
+	return ENGINE_DROP_BAD_LENGTH;
+}
+
+void engine_input(struct engine *engine, int tun, uint64_t now_us,
+		  uint8_t *packet, size_t len)
+{
+	const struct topology *topo = engine->topo;
+	const struct topo_tun *dev = &topo->tuns[tun];
+	int router = topo->ifaces[dev->router_iface].node;
+	struct hop_packet pkt = { .buf = packet, .len = len };
+	enum pkt_status status;
+
+	status = pkt_ipv4_parse(packet, len, &pkt.ip);
+	if (status != PKT_VALID) {
+		drop(engine, router, dev->router_iface, now_us, &pkt,
+		     status_drop(status));
+		return;
+	}
+	/* Link-layer padding past the IP total length is not part of the
+	 * datagram. */
+	pkt.len = pkt.ip.total_len;
+
+	if (pkt_ipv4_addr_is_martian_source(pkt.ip.src)) {
+		drop(engine, router, dev->router_iface, now_us, &pkt,
+		     ENGINE_DROP_MARTIAN_SOURCE);
+		return;
+	}
+
+	engine->depth = 0;
+	walk(engine, router, dev->router_iface, now_us, &pkt, false);
+}

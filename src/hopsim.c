@@ -1,0 +1,764 @@
+// SPDX-License-Identifier: MIT
+/* The hopsim command: parses options, reports errors, sets exit codes. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hopsim/engine.h"
+#include "hopsim/io.h"
+#include "hopsim/io_loop.h"
+#include "hopsim/packet.h"
+#include "hopsim/topology.h"
+
+#define HOPSIM_VERSION "0.1.0"
+
+/* Exit statuses; --help lists them. */
+enum {
+	EXIT_OK = 0,
+	EXIT_INVALID = 1, /* the topology is invalid, or DEST is unknown */
+	EXIT_USAGE = 2,
+	EXIT_SYSTEM = 3,  /* a system call or the network setup failed */
+};
+
+#define DEFAULT_QUEUE_SLOTS 4096
+#define DEFAULT_MAX_TTL     30
+
+extern const char hopsim_default_topology[];
+extern const size_t hopsim_default_topology_len;
+
+enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+
+struct cli {
+	enum log_level level;
+	uint64_t start_us;
+	const struct topology *topo;
+};
+
+static const char usage_text[] =
+	"Usage: hopsim run [TOPOLOGY] [--netns NAME] [--queue SLOTS] [-v] [-q]\n"
+	"       hopsim check TOPOLOGY\n"
+	"       hopsim path TOPOLOGY DEST [--from TUN] [--max-ttl N]\n"
+	"       hopsim --help | --version\n";
+
+static const char help_text[] =
+	"\n"
+	"hopsim simulates a network of routers and hosts behind TUN devices, so\n"
+	"that ping, traceroute, tracepath and mtr see real hops and ICMP errors.\n"
+	"\n"
+	"Commands:\n"
+	"  run     create the topology's TUN devices, addresses and routes, and\n"
+	"          forward packets until SIGINT or SIGTERM; then remove them.\n"
+	"          Without TOPOLOGY, runs the built-in default topology.\n"
+	"  check   validate TOPOLOGY and print its nodes, addresses and routes.\n"
+	"  path    print what `traceroute -n DEST` from the kernel end of a TUN\n"
+	"          device shows: one line per TTL, '<ttl> <address> [!H|!N|!X]'\n"
+	"          or '<ttl> *'.  DEST is an address or a node's name.\n"
+	"\n"
+	"Options:\n"
+	"  --netns NAME     run inside network namespace NAME, created as\n"
+	"                   `ip netns add` does if missing and then removed at exit\n"
+	"  --queue SLOTS    packets the delay lines hold at once (default 4096)\n"
+	"  --from TUN       the TUN device a path starts from (default: the first)\n"
+	"  --max-ttl N      last TTL `path` prints, 1 to 255 (default 30)\n"
+	"  -v, --verbose    print one line per packet per hop (repeatable)\n"
+	"  -q, --quiet      print errors only\n"
+	"  -h, --help       print this help\n"
+	"  -V, --version    print the version\n"
+	"\n"
+	"Exit status: 0 success, 1 invalid topology or unknown DEST, 2 usage\n"
+	"error, 3 system or network setup failure.\n";
+
+static void say(const struct cli *cli, enum log_level level, const char *fmt,
+		...) __attribute__((format(printf, 3, 4)));
+
+static void say(const struct cli *cli, enum log_level level, const char *fmt,
+		...)
+{
+	static const char *const prefix[] = { "error: ", "warning: ", "", "" };
+	va_list ap;
+
+	if (level > cli->level)
+		return;
+	fprintf(stderr, "hopsim: %s", prefix[level]);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("hopsim: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n", stderr);
+	fputs(usage_text, stderr);
+	return EXIT_USAGE;
+}
+
+/* Parses a decimal number for option @name within [@min, @max]. */
+static int parse_number(const char *name, const char *text, long min, long max,
+			long *value)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (errno || end == text || *end || v < min || v > max) {
+		fprintf(stderr,
+			"hopsim: invalid value '%s' for %s: expected an integer from %ld to %ld\n",
+			text, name, min, max);
+		return -1;
+	}
+	*value = v;
+	return 0;
+}
+
+static struct topology *load(const char *path, struct topo_error *err)
+{
+	if (!path)
+		return topo_load_string("<built-in default>",
+					hopsim_default_topology,
+					hopsim_default_topology_len, err);
+	return topo_load_file(path, err);
+}
+
+static const char *node_kind_name(enum topo_node_kind kind)
+{
+	switch (kind) {
+	case TOPO_NODE_ROUTER:
+		return "router";
+	case TOPO_NODE_HOST:
+		return "host";
+	case TOPO_NODE_KERNEL:
+		return "kernel";
+	}
+	return "node";
+}
+
+static void format_prefix(uint32_t prefix, uint8_t plen, char *buf,
+			  size_t size)
+{
+	char addr[16];
+
+	if (plen == 0)
+		snprintf(buf, size, "default");
+	else
+		snprintf(buf, size, "%s/%u", topo_format_ipv4(prefix, addr),
+			 plen);
+}
+
+/* Formats a duration in microseconds as the topology file writes it. */
+static void format_duration(uint32_t us, char *buf, size_t size)
+{
+	if (us % 1000000u == 0 && us)
+		snprintf(buf, size, "%" PRIu32 "s", us / 1000000u);
+	else if (us % 1000u == 0)
+		snprintf(buf, size, "%" PRIu32 "ms", us / 1000u);
+	else
+		snprintf(buf, size, "%" PRIu32 "us", us);
+}
+
+static void print_route(const struct topology *topo,
+			const struct topo_route *route)
+{
+	static const char *const kinds[] = {
+		[TOPO_ROUTE_BLACKHOLE] = "blackhole",
+		[TOPO_ROUTE_UNREACHABLE] = "unreachable",
+		[TOPO_ROUTE_PROHIBIT] = "prohibit",
+	};
+	const char *suffix = route->is_static ? " (static)" : "";
+	char prefix[24], gw[16];
+
+	format_prefix(route->prefix, route->plen, prefix, sizeof(prefix));
+	switch (route->kind) {
+	case TOPO_ROUTE_CONNECTED:
+		printf("    %s dev %s%s\n", prefix,
+		       topo->ifaces[route->iface].name, suffix);
+		break;
+	case TOPO_ROUTE_VIA:
+		printf("    %s via %s dev %s%s\n", prefix,
+		       topo_format_ipv4(route->gateway, gw),
+		       topo->ifaces[route->iface].name, suffix);
+		break;
+	default:
+		printf("    %s %s%s\n", kinds[route->kind], prefix, suffix);
+		break;
+	}
+}
+
+static void print_iface(const struct topology *topo, int i)
+{
+	const struct topo_iface *iface = &topo->ifaces[i];
+	const struct topo_iface *peer = &topo->ifaces[iface->peer];
+	const struct topo_link *link = &topo->links[iface->link];
+	char addr[16], delay[24];
+
+	format_duration(link->delay_us, delay, sizeof(delay));
+	printf("  %s %s/%u -- %s %s, delay %s, mtu %" PRIu32 "\n", iface->name,
+	       topo_format_ipv4(iface->addr, addr), iface->plen,
+	       topo->nodes[peer->node].name, peer->name, delay, link->mtu);
+}
+
+static void print_node(const struct topology *topo, int node)
+{
+	const struct topo_node *n = &topo->nodes[node];
+	int i;
+
+	printf("%s %s\n", node_kind_name(n->kind), n->name);
+	for (i = 0; i < n->n_ifaces; i++)
+		print_iface(topo, n->first_iface + i);
+	if (n->n_tcp_open) {
+		printf("  tcp open:");
+		for (i = 0; i < n->n_tcp_open; i++)
+			printf(" %u", n->tcp_open[i]);
+		printf("\n");
+	}
+	if (n->kind == TOPO_NODE_KERNEL)
+		return;
+	printf("  routes:\n");
+	for (i = 0; i < n->n_routes; i++)
+		print_route(topo, &n->routes[i]);
+}
+
+static int cmd_check(const char *path)
+{
+	struct topo_error err;
+	struct topology *topo;
+	int counts[3] = { 0 };
+	int i;
+
+	topo = load(path, &err);
+	if (!topo) {
+		fprintf(stderr, "hopsim: %s\n", err.message);
+		return EXIT_INVALID;
+	}
+	for (i = 0; i < topo->n_nodes; i++)
+		counts[topo->nodes[i].kind]++;
+	printf("%s: valid: %d routers, %d hosts, %d TUN devices, %d links\n",
+	       topo->source, counts[TOPO_NODE_ROUTER], counts[TOPO_NODE_HOST],
+	       counts[TOPO_NODE_KERNEL], topo->n_links - topo->n_tuns);
+	for (i = 0; i < topo->n_nodes; i++) {
+		printf("\n");
+		print_node(topo, i);
+	}
+	topo_destroy(topo);
+	return EXIT_OK;
+}
+
+/* Resolves DEST, an address or a node's name, to an address. */
+static int resolve_dest(const struct topology *topo, const char *text,
+			uint32_t *addr)
+{
+	int node;
+
+	if (topo_parse_ipv4(text, addr) == 0)
+		return 0;
+	node = topo_node_find(topo, text);
+	if (node < 0 || topo->nodes[node].n_ifaces == 0)
+		return -1;
+	*addr = topo->ifaces[topo->nodes[node].first_iface].addr;
+	return 0;
+}
+
+static int find_tun(const struct topology *topo, const char *name)
+{
+	int i;
+
+	if (!name)
+		return 0;
+	for (i = 0; i < topo->n_tuns; i++) {
+		if (strcmp(topo->tuns[i].name, name) == 0)
+			return i;
+	}
+	return -1;
+}
+
+static int cmd_path(const char *path, const char *dest, const char *from,
+		    int max_ttl)
+{
+	static const char *const marks[] = {
+		[TOPO_HOP_NET_UNREACH] = " !N",
+		[TOPO_HOP_HOST_UNREACH] = " !H",
+		[TOPO_HOP_PROHIBITED] = " !X",
+	};
+	struct topo_hop hops[256];
+	struct topo_error err;
+	struct topology *topo;
+	uint32_t dst;
+	char addr[16];
+	int tun, n, i;
+
+	topo = load(path, &err);
+	if (!topo) {
+		fprintf(stderr, "hopsim: %s\n", err.message);
+		return EXIT_INVALID;
+	}
+	tun = find_tun(topo, from);
+	if (tun < 0) {
+		fprintf(stderr, "hopsim: --from: no TUN device '%s' in %s\n",
+			from, topo->source);
+		topo_destroy(topo);
+		return EXIT_INVALID;
+	}
+	if (resolve_dest(topo, dest, &dst) < 0) {
+		fprintf(stderr,
+			"hopsim: '%s' is neither an IPv4 address nor a node of %s\n",
+			dest, topo->source);
+		topo_destroy(topo);
+		return EXIT_INVALID;
+	}
+
+	n = topo_path(topo, tun, dst, max_ttl, hops, 256);
+	for (i = 0; i < n; i++) {
+		if (hops[i].mark == TOPO_HOP_SILENT) {
+			printf("%d *\n", hops[i].ttl);
+			continue;
+		}
+		printf("%d %s%s\n", hops[i].ttl,
+		       topo_format_ipv4(hops[i].addr, addr),
+		       marks[hops[i].mark] ? marks[hops[i].mark] : "");
+	}
+	topo_destroy(topo);
+	return n < 0 ? EXIT_INVALID : EXIT_OK;
+}
+
+/* Everything `hopsim run` set up, for teardown in reverse. */
+struct run_state {
+	struct cli *cli;
+	bool netns_created;
+	const char *netns;
+	struct io_net *net;
+	int *fds;
+	int n_fds;
+	struct engine *engine;
+	struct io_loop *loop;
+};
+
+/* Describes the transport of @packet for the per-hop trace. */
+static void format_transport(const uint8_t *packet, size_t len,
+			     const struct pkt_ipv4 *ip, char *buf, size_t size)
+{
+	const uint8_t *l4 = packet + ip->hdr_len;
+	size_t l4_len = len - ip->hdr_len;
+
+	if (pkt_ipv4_is_later_fragment(ip)) {
+		snprintf(buf, size, "proto %u fragment offset %u", ip->proto,
+			 (ip->frag & PKT_IP_OFFSET) * 8);
+	} else if (ip->proto == PKT_PROTO_ICMP && l4_len >= PKT_ICMP_HDR) {
+		if (l4[0] == PKT_ICMP_ECHO || l4[0] == PKT_ICMP_ECHO_REPLY)
+			snprintf(buf, size, "icmp %s id %u seq %u",
+				 l4[0] ? "echo-request" : "echo-reply",
+				 pkt_get16(l4 + 4), pkt_get16(l4 + 6));
+		else
+			snprintf(buf, size, "icmp %u/%u", l4[0], l4[1]);
+	} else if (ip->proto == PKT_PROTO_UDP && l4_len >= PKT_UDP_HDR) {
+		snprintf(buf, size, "udp %u > %u", pkt_get16(l4),
+			 pkt_get16(l4 + 2));
+	} else if (ip->proto == PKT_PROTO_TCP && l4_len >= PKT_TCP_MIN_HDR) {
+		snprintf(buf, size, "tcp %u > %u flags 0x%02x", pkt_get16(l4),
+			 pkt_get16(l4 + 2), l4[13]);
+	} else {
+		snprintf(buf, size, "proto %u", ip->proto);
+	}
+}
+
+static void format_decision(const struct topology *topo,
+			    const struct engine_event *ev, char *buf,
+			    size_t size)
+{
+	char answer[48] = "";
+
+	if (ev->answer_proto == PKT_PROTO_ICMP)
+		snprintf(answer, sizeof(answer), ", sent icmp %u/%u",
+			 ev->icmp_type, ev->icmp_code);
+	else if (ev->answer_proto == PKT_PROTO_TCP)
+		snprintf(answer, sizeof(answer), ", sent tcp %s",
+			 ev->tcp_flags & PKT_TCP_SYN ? "syn-ack" : "rst");
+
+	switch (ev->action) {
+	case ENGINE_FORWARDED:
+		snprintf(buf, size, "forwarded to %s",
+			 topo->nodes[ev->next_node].name);
+		break;
+	case ENGINE_DELIVERED:
+		snprintf(buf, size, "delivered%s", answer);
+		break;
+	case ENGINE_ANSWERED:
+		snprintf(buf, size, "delivered%s", answer);
+		break;
+	case ENGINE_DROPPED:
+		snprintf(buf, size, "dropped: %s%s",
+			 engine_drop_name(ev->reason), answer);
+		break;
+	case ENGINE_LEFT:
+		snprintf(buf, size, "written to the TUN device");
+		break;
+	}
+}
+
+/* Prints one line per packet per hop: time, node, interface, packet,
+ * decision. */
+static void trace_event(void *ctx, const struct engine_event *ev)
+{
+	const struct run_state *st = ctx;
+	const struct cli *cli = st->cli;
+	const struct topology *topo = cli->topo;
+	struct pkt_ipv4 ip;
+	char src[16], dst[16], transport[64], decision[96];
+	const char *iface = ev->iface >= 0 ? topo->ifaces[ev->iface].name :
+					     "local";
+
+	if (pkt_ipv4_parse(ev->packet, ev->len, &ip) != PKT_VALID) {
+		printf("%10.6f %s %s: %zu bytes, not IPv4: dropped: %s\n",
+		       (double)(ev->time_us - cli->start_us) / 1e6,
+		       topo->nodes[ev->node].name, iface, ev->len,
+		       engine_drop_name(ev->reason));
+		return;
+	}
+	format_transport(ev->packet, ev->len, &ip, transport,
+			 sizeof(transport));
+	format_decision(topo, ev, decision, sizeof(decision));
+	printf("%10.6f %s %s: %s > %s %s ttl %u len %u: %s\n",
+	       (double)(ev->time_us - cli->start_us) / 1e6,
+	       topo->nodes[ev->node].name, iface,
+	       topo_format_ipv4(ip.src, src), topo_format_ipv4(ip.dst, dst),
+	       transport, ip.ttl, ip.total_len, decision);
+}
+
+static void teardown(struct cli *cli, struct run_state *st)
+{
+	struct io_error err;
+	int i;
+
+	io_loop_destroy(st->loop);
+	engine_destroy(st->engine);
+	io_net_destroy(st->net);
+	for (i = 0; i < st->n_fds; i++) {
+		if (st->fds[i] >= 0)
+			close(st->fds[i]);
+	}
+	free(st->fds);
+	if (st->netns_created && io_netns_remove(st->netns, &err) < 0)
+		say(cli, LOG_ERROR, "%s", err.message);
+}
+
+static int tun_subnet(const struct topology *topo, int tun,
+		      struct io_prefix *prefix)
+{
+	const struct topo_iface *k = &topo->ifaces[topo->tuns[tun].kernel_iface];
+	uint32_t mask = k->plen ? ~0u << (32 - k->plen) : 0;
+
+	prefix->prefix = k->addr & mask;
+	prefix->plen = k->plen;
+	return 0;
+}
+
+/* Collects every prefix the kernel will route into a TUN device. */
+static int collect_prefixes(const struct topology *topo,
+			    struct io_prefix **out)
+{
+	struct topo_prefix *tp = NULL;
+	struct io_prefix *all;
+	int n = 0, t, i, k, cap = topo->n_links + topo->n_tuns;
+
+	all = calloc((size_t)cap * (size_t)(topo->n_tuns + 1), sizeof(*all));
+	tp = calloc((size_t)cap, sizeof(*tp));
+	if (!all || !tp) {
+		free(all);
+		free(tp);
+		return -ENOMEM;
+	}
+	for (t = 0; t < topo->n_tuns; t++) {
+		tun_subnet(topo, t, &all[n++]);
+		k = topo_tun_prefixes(topo, t, tp, cap);
+		for (i = 0; i < k && i < cap; i++) {
+			all[n].prefix = tp[i].prefix;
+			all[n++].plen = tp[i].plen;
+		}
+	}
+	free(tp);
+	*out = all;
+	return n;
+}
+
+static int setup_tun(struct cli *cli, struct run_state *st, int t,
+		     struct io_error *err)
+{
+	const struct topology *topo = cli->topo;
+	const struct topo_tun *tun = &topo->tuns[t];
+	const struct topo_iface *k = &topo->ifaces[tun->kernel_iface];
+	struct topo_prefix *tp;
+	int cap = topo->n_links + topo->n_tuns;
+	int i, n, ret;
+	char addr[16];
+
+	st->fds[t] = io_tun_open(tun->name, err);
+	if (st->fds[t] < 0)
+		return st->fds[t];
+	ret = io_net_link_up(st->net, tun->name, tun->mtu, err);
+	if (ret == 0)
+		ret = io_net_addr_add(st->net, tun->name, k->addr, k->plen,
+				      err);
+	if (ret < 0)
+		return ret;
+
+	tp = calloc((size_t)cap, sizeof(*tp));
+	if (!tp)
+		return -ENOMEM;
+	n = topo_tun_prefixes(topo, t, tp, cap);
+	for (i = 0; i < n && i < cap && ret == 0; i++) {
+		struct io_prefix p = { tp[i].prefix, tp[i].plen };
+
+		ret = io_net_route_add(st->net, tun->name, &p, err);
+	}
+	free(tp);
+	if (ret == 0)
+		say(cli, LOG_INFO, "%s: up, address %s/%u, mtu %" PRIu32
+			", %d routes, attached to %s",
+		    tun->name, topo_format_ipv4(k->addr, addr), k->plen,
+		    tun->mtu, n, topo->nodes[topo->ifaces[tun->router_iface].node].name);
+	return ret;
+}
+
+static int output_packet(void *ctx, int tun, uint64_t due_us,
+			 const uint8_t *packet, size_t len)
+{
+	struct run_state *st = ctx;
+
+	return io_loop_output(st->loop, tun, due_us, packet, len);
+}
+
+static int setup(struct cli *cli, struct run_state *st, size_t queue_slots,
+		 struct io_error *err)
+{
+	const struct topology *topo = cli->topo;
+	struct engine_ops ops = { .output = output_packet };
+	struct io_prefix *prefixes = NULL;
+	uint32_t slot_size = PKT_ICMP4_ERR_MAX;
+	int i, n, ret;
+
+	if (st->netns) {
+		ret = io_netns_enter(st->netns, &st->netns_created, err);
+		if (ret < 0)
+			return ret;
+	}
+	st->net = io_net_create(err);
+	if (!st->net)
+		return -EIO;
+
+	n = collect_prefixes(topo, &prefixes);
+	if (n < 0)
+		return n;
+	ret = io_net_check_overlap(st->net, prefixes, n, err);
+	free(prefixes);
+	if (ret < 0)
+		return ret;
+
+	st->fds = malloc(sizeof(*st->fds) * (size_t)topo->n_tuns);
+	if (!st->fds)
+		return -ENOMEM;
+	for (i = 0; i < topo->n_tuns; i++)
+		st->fds[i] = -1;
+	st->n_fds = topo->n_tuns;
+	for (i = 0; i < topo->n_tuns; i++) {
+		if (topo->tuns[i].mtu > slot_size)
+			slot_size = topo->tuns[i].mtu;
+		ret = setup_tun(cli, st, i, err);
+		if (ret < 0)
+			return ret;
+	}
+
+	st->loop = io_loop_create(st->fds, st->n_fds, queue_slots, slot_size,
+				  err);
+	if (!st->loop)
+		return -EIO;
+	if (cli->level >= LOG_DEBUG)
+		ops.trace = trace_event;
+	st->engine = engine_create(topo, &ops, st);
+	if (!st->engine)
+		return -errno;
+	return 0;
+}
+
+static void report_counters(struct cli *cli, struct run_state *st)
+{
+	const struct io_loop_stats *s = io_loop_get_stats(st->loop);
+	const uint64_t *drops = engine_drop_counters(st->engine);
+	int i;
+
+	say(cli, LOG_INFO,
+	    "%" PRIu64 " packets read, %" PRIu64 " written, %" PRIu64
+	    " write errors, %" PRIu64 " dropped for a full queue",
+	    s->packets_read, s->packets_written, s->write_errors,
+	    s->queue_full + s->too_big);
+	for (i = 0; i < ENGINE_DROP_COUNT; i++) {
+		if (drops[i])
+			say(cli, LOG_INFO, "  dropped %" PRIu64 ": %s", drops[i],
+			    engine_drop_name((enum engine_drop)i));
+	}
+}
+
+static int cmd_run(struct cli *cli, const char *path, const char *netns,
+		   size_t queue_slots)
+{
+	struct run_state st = { .cli = cli, .netns = netns };
+	struct topo_error terr;
+	struct io_error err;
+	struct topology *topo;
+	sigset_t mask;
+	int ret, status = EXIT_OK;
+
+	topo = load(path, &terr);
+	if (!topo) {
+		say(cli, LOG_ERROR, "%s", terr.message);
+		return EXIT_INVALID;
+	}
+	cli->topo = topo;
+
+	/* Signals wait in the signalfd from here on, so a Ctrl-C during
+	 * setup still tears everything down. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+
+	ret = setup(cli, &st, queue_slots, &err);
+	if (ret < 0) {
+		say(cli, LOG_ERROR, "%s", err.message);
+		status = EXIT_SYSTEM;
+		goto out;
+	}
+	cli->start_us = io_loop_now();
+	say(cli, LOG_INFO, "running %s%s%s: %d nodes; stop with Ctrl-C",
+	    topo->source, netns ? " in namespace " : "", netns ? netns : "",
+	    topo->n_nodes);
+
+	ret = io_loop_run(st.loop, st.engine, &err);
+	if (ret < 0) {
+		say(cli, LOG_ERROR, "%s", err.message);
+		status = EXIT_SYSTEM;
+	} else {
+		say(cli, LOG_INFO, "stopping on %s", strsignal(ret));
+	}
+	report_counters(cli, &st);
+out:
+	teardown(cli, &st);
+	topo_destroy(topo);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "netns", required_argument, NULL, 'n' },
+		{ "queue", required_argument, NULL, 'Q' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "max-ttl", required_argument, NULL, 'm' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli cli = { .level = LOG_INFO };
+	const char *netns = NULL, *from = NULL, *verb;
+	long queue_slots = DEFAULT_QUEUE_SLOTS, max_ttl = DEFAULT_MAX_TTL;
+	int opt, nargs;
+	char **args;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	while ((opt = getopt_long(argc, argv, "+vqhV", options, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			fputs(usage_text, stdout);
+			fputs(help_text, stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("hopsim %s\n", HOPSIM_VERSION);
+			return EXIT_OK;
+		default:
+			return usage_error("options go after the command");
+		}
+	}
+	if (optind >= argc)
+		return usage_error("missing command");
+	verb = argv[optind];
+	optind++;
+
+	/* Options may come before or after the command's arguments. */
+	while ((opt = getopt_long(argc, argv, "vqhV", options, NULL)) != -1) {
+		switch (opt) {
+		case 'n':
+			netns = optarg;
+			break;
+		case 'Q':
+			if (parse_number("--queue", optarg, 1, 1 << 20,
+					 &queue_slots) < 0)
+				return EXIT_USAGE;
+			break;
+		case 'f':
+			from = optarg;
+			break;
+		case 'm':
+			if (parse_number("--max-ttl", optarg, 1, 255,
+					 &max_ttl) < 0)
+				return EXIT_USAGE;
+			break;
+		case 'v':
+			cli.level = LOG_DEBUG;
+			break;
+		case 'q':
+			cli.level = LOG_ERROR;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			fputs(help_text, stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("hopsim %s\n", HOPSIM_VERSION);
+			return EXIT_OK;
+		default:
+			fputs(usage_text, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	args = argv + optind;
+	nargs = argc - optind;
+
+	if (strcmp(verb, "run") == 0) {
+		if (nargs > 1)
+			return usage_error("run: too many arguments");
+		if (from)
+			return usage_error("run: --from applies to path only");
+		return cmd_run(&cli, nargs ? args[0] : NULL, netns,
+			       (size_t)queue_slots);
+	}
+	if (strcmp(verb, "check") == 0) {
+		if (nargs != 1)
+			return usage_error("check: expected TOPOLOGY");
+		return cmd_check(args[0]);
+	}
+	if (strcmp(verb, "path") == 0) {
+		if (nargs != 2)
+			return usage_error("path: expected TOPOLOGY DEST");
+		return cmd_path(args[0], args[1], from, (int)max_ttl);
+	}
+	return usage_error("unknown command '%s'", verb);
+}
