@@ -9,7 +9,7 @@ PREFIX  ?= /usr/local
 PYTHON  ?= /usr/bin/python3
 BUILD   ?= build
 
-PKGS        := libfyaml libnl-route-3.0 libnl-3.0
+PKGS        := libfyaml libnl-route-3.0 libnl-3.0 libpcap
 PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
@@ -21,7 +21,8 @@ ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP
 # Modules that do no I/O; the unit tests link these alone.
 CORE_SRCS := src/checksum.c src/packet.c src/queue.c src/rtable.c \
 	     src/topology.c src/topo_load.c src/engine.c
-IO_SRCS   := src/io_netns.c src/io_tun.c src/io_net.c src/io_loop.c
+IO_SRCS   := src/io_netns.c src/io_tun.c src/io_net.c src/io_loop.c \
+	     src/io_pcap.c
 MAIN_SRCS := src/hopsim.c
 TEST_SRCS := $(wildcard tests/check_*.c)
 

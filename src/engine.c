@@ -36,6 +36,7 @@ struct hop_packet {
 static const char *const drop_names[ENGINE_DROP_COUNT] = {
 	[ENGINE_DROP_BAD_LENGTH] = "bad-length",
 	[ENGINE_DROP_BAD_VERSION] = "bad-version",
+	[ENGINE_DROP_IPV6] = "ipv6",
 	[ENGINE_DROP_BAD_IHL] = "bad-ihl",
 	[ENGINE_DROP_BAD_TOTAL_LEN] = "bad-total-length",
 	[ENGINE_DROP_BAD_CHECKSUM] = "bad-checksum",
@@ -687,6 +688,13 @@ void engine_input(struct engine *engine, int tun, uint64_t now_us,
 	struct hop_packet pkt = { .buf = packet, .len = len };
 	enum pkt_status status;
 
+	/* TODO: forward IPv6.  Until then the kernel's own IPv6 traffic
+	 * (router solicitations, MLD reports) is counted and dropped. */
+	if (len >= 1 && packet[0] >> 4 == 6) {
+		drop(engine, router, dev->router_iface, now_us, &pkt,
+		     ENGINE_DROP_IPV6);
+		return;
+	}
 	status = pkt_ipv4_parse(packet, len, &pkt.ip);
 	if (status != PKT_VALID) {
 		drop(engine, router, dev->router_iface, now_us, &pkt,

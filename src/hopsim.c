@@ -16,6 +16,7 @@
 #include "hopsim/engine.h"
 #include "hopsim/io.h"
 #include "hopsim/io_loop.h"
+#include "hopsim/io_pcap.h"
 #include "hopsim/packet.h"
 #include "hopsim/topology.h"
 
@@ -47,6 +48,7 @@ static const char usage_text[] =
 	"Usage: hopsim run [TOPOLOGY] [--netns NAME] [--queue SLOTS] [-v] [-q]\n"
 	"       hopsim check TOPOLOGY\n"
 	"       hopsim path TOPOLOGY DEST [--from TUN] [--max-ttl N]\n"
+	"       hopsim replay TOPOLOGY IN.pcap OUT.pcap [--from TUN] [-v]\n"
 	"       hopsim --help | --version\n";
 
 static const char help_text[] =
@@ -62,12 +64,16 @@ static const char help_text[] =
 	"  path    print what `traceroute -n DEST` from the kernel end of a TUN\n"
 	"          device shows: one line per TTL, '<ttl> <address> [!H|!N|!X]'\n"
 	"          or '<ttl> *'.  DEST is an address or a node's name.\n"
+	"  replay  carry the packets of capture IN.pcap through the topology\n"
+	"          as if read from a TUN device, and write what comes back to\n"
+	"          OUT.pcap, each stamped with the time it would leave.\n"
 	"\n"
 	"Options:\n"
 	"  --netns NAME     run inside network namespace NAME, created as\n"
 	"                   `ip netns add` does if missing and then removed at exit\n"
 	"  --queue SLOTS    packets the delay lines hold at once (default 4096)\n"
-	"  --from TUN       the TUN device a path starts from (default: the first)\n"
+	"  --from TUN       the TUN device a path or replay starts from (default:\n"
+	"                   the first in the topology)\n"
 	"  --max-ttl N      last TTL `path` prints, 1 to 255 (default 30)\n"
 	"  -v, --verbose    print one line per packet per hop (repeatable)\n"
 	"  -q, --quiet      print errors only\n"
@@ -664,6 +670,46 @@ out:
 	return status;
 }
 
+static int cmd_replay(struct cli *cli, const char *path, const char *in,
+		      const char *out, const char *from)
+{
+	struct run_state st = { .cli = cli };
+	struct io_replay_stats stats;
+	struct topo_error terr;
+	struct io_error err;
+	struct topology *topo;
+	int tun, ret;
+
+	topo = load(path, &terr);
+	if (!topo) {
+		say(cli, LOG_ERROR, "%s", terr.message);
+		return EXIT_INVALID;
+	}
+	cli->topo = topo;
+	tun = find_tun(topo, from);
+	if (tun < 0) {
+		say(cli, LOG_ERROR, "--from: no TUN device '%s' in %s", from,
+		    topo->source);
+		topo_destroy(topo);
+		return EXIT_INVALID;
+	}
+
+	ret = io_pcap_replay(topo, tun, in, out,
+			     cli->level >= LOG_DEBUG ? trace_event : NULL, &st,
+			     &stats, &err);
+	if (ret < 0) {
+		say(cli, LOG_ERROR, "%s", err.message);
+	} else {
+		say(cli, LOG_INFO,
+		    "%s: %" PRIu64 " packets read, %" PRIu64 " skipped, %"
+		    PRIu64 " written to %s",
+		    in, stats.packets_read, stats.packets_skipped,
+		    stats.packets_written, out);
+	}
+	topo_destroy(topo);
+	return ret < 0 ? EXIT_SYSTEM : EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -759,6 +805,12 @@ int main(int argc, char **argv)
 		if (nargs != 2)
 			return usage_error("path: expected TOPOLOGY DEST");
 		return cmd_path(args[0], args[1], from, (int)max_ttl);
+	}
+	if (strcmp(verb, "replay") == 0) {
+		if (nargs != 3)
+			return usage_error(
+				"replay: expected TOPOLOGY IN.pcap OUT.pcap");
+		return cmd_replay(&cli, args[0], args[1], args[2], from);
 	}
 	return usage_error("unknown command '%s'", verb);
 }
