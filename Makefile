@@ -106,7 +106,7 @@ integration: hopsim
 
 format-check:
 	$(Q)clang-format --dry-run -Werror src/*.c include/hopsim/*.h \
-		tests/*.c tests/*.h
+		tests/*.c tests/check_suites.h
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory all unit format-check

@@ -14,15 +14,15 @@
  * back, so a handful of levels covers every real case.
  */
 #define ENGINE_MAX_DEPTH 8
-#define ENGINE_BUF_SIZE  65536
+#define ENGINE_BUF_SIZE	 65536
 
 struct engine {
 	const struct topology *topo;
 	struct engine_ops ops;
 	void *ctx;
 	uint64_t drops[ENGINE_DROP_COUNT];
-	uint16_t *ip_id;   /* next IP identification, per node */
-	int depth;         /* nesting level of the packet being carried */
+	uint16_t *ip_id; /* next IP identification, per node */
+	int depth;	 /* nesting level of the packet being carried */
 	uint8_t (*bufs)[ENGINE_BUF_SIZE]; /* one buffer per nesting level */
 };
 
@@ -191,8 +191,8 @@ static void walk(struct engine *engine, int node, int iface, uint64_t t,
 		 struct hop_packet *pkt, bool originated);
 
 /* Carries a packet that @node built in @buf, as the node's own output. */
-static void originate(struct engine *engine, int node, uint64_t t,
-		      uint8_t *buf, size_t len)
+static void originate(struct engine *engine, int node, uint64_t t, uint8_t *buf,
+		      size_t len)
 {
 	struct hop_packet pkt = { .buf = buf, .len = len };
 
@@ -238,8 +238,8 @@ static bool error_allowed(const struct hop_packet *pkt)
 struct icmp_answer {
 	uint8_t type;
 	uint8_t code;
-	uint32_t rest;     /* bytes 4-7: next-hop MTU, gateway */
-	uint32_t src;      /* 0: the interface the error leaves by */
+	uint32_t rest;	   /* bytes 4-7: next-hop MTU, gateway */
+	uint32_t src;	   /* 0: the interface the error leaves by */
 	uint64_t delay_us; /* time before the error leaves */
 };
 
@@ -255,8 +255,8 @@ static void reject(struct engine *engine, int node, int iface, uint64_t t,
 {
 	const struct topology *topo = engine->topo;
 	struct engine_event detail = { .next_node = -1, .reason = reason };
-	enum engine_action action = delivered ? ENGINE_DELIVERED :
-						ENGINE_DROPPED;
+	enum engine_action action =
+	    delivered ? ENGINE_DELIVERED : ENGINE_DROPPED;
 	struct pkt_icmp4_error err = {
 		.type = answer->type,
 		.code = answer->code,
@@ -278,8 +278,9 @@ static void reject(struct engine *engine, int node, int iface, uint64_t t,
 		err.src = answer->src ? answer->src : back_src;
 		err.ttl = topo->nodes[node].ttl;
 		err.id = next_ip_id(engine, node);
-		err.room = (uint16_t)(mtu < PKT_ICMP4_ERR_MAX ?
-					      mtu : PKT_ICMP4_ERR_MAX);
+		err.room =
+		    (uint16_t)(mtu < PKT_ICMP4_ERR_MAX ? mtu
+						       : PKT_ICMP4_ERR_MAX);
 		len = pkt_icmp4_build_error(out, ENGINE_BUF_SIZE, &err,
 					    pkt->buf, pkt->len);
 	}
@@ -296,8 +297,8 @@ static void reject(struct engine *engine, int node, int iface, uint64_t t,
 }
 
 /* Replies to an echo request addressed to @node; ignores other ICMP. */
-static void deliver_icmp(struct engine *engine, int node, int iface,
-			 uint64_t t, struct hop_packet *pkt)
+static void deliver_icmp(struct engine *engine, int node, int iface, uint64_t t,
+			 struct hop_packet *pkt)
 {
 	const struct pkt_ipv4 *ip = &pkt->ip;
 	const uint8_t *icmp = pkt->buf + ip->hdr_len;
@@ -371,8 +372,8 @@ static uint32_t tcp_isn(const uint8_t *ip_hdr, const uint8_t *tcp)
 
 /* Answers a TCP segment as a stateless listener: SYN-ACK from an open
  * port, RST from a closed one. */
-static void deliver_tcp(struct engine *engine, int node, int iface,
-			uint64_t t, struct hop_packet *pkt)
+static void deliver_tcp(struct engine *engine, int node, int iface, uint64_t t,
+			struct hop_packet *pkt)
 {
 	const struct topology *topo = engine->topo;
 	const struct topo_node *n = &topo->nodes[node];
@@ -399,10 +400,10 @@ static void deliver_tcp(struct engine *engine, int node, int iface,
 
 	route_back(topo, node, pkt->ip.src, NULL, &mtu);
 	open = tcp_port_open(n, pkt_get16(tcp + 2));
-	len = pkt_tcp_build_answer(out, ENGINE_BUF_SIZE, pkt->buf, pkt->len,
-				   open, tcp_isn(pkt->buf, tcp),
-				   (uint16_t)(mtu - 40), n->ttl,
-				   next_ip_id(engine, node));
+	len =
+	    pkt_tcp_build_answer(out, ENGINE_BUF_SIZE, pkt->buf, pkt->len, open,
+				 tcp_isn(pkt->buf, tcp), (uint16_t)(mtu - 40),
+				 n->ttl, next_ip_id(engine, node));
 	if (!len) {
 		decide(engine, node, iface, t, pkt, ENGINE_DELIVERED, NULL);
 		return;
@@ -622,8 +623,8 @@ static void walk(struct engine *engine, int node, int iface, uint64_t t,
 
 		if (n->kind == TOPO_NODE_KERNEL) {
 			decide(engine, node, iface, t, pkt, ENGINE_LEFT, NULL);
-			if (engine->ops.output(engine->ctx, n->tun, t,
-					       pkt->buf, pkt->len) < 0)
+			if (engine->ops.output(engine->ctx, n->tun, t, pkt->buf,
+					       pkt->len) < 0)
 				engine->drops[ENGINE_DROP_OUTPUT_FULL]++;
 			return;
 		}

@@ -27,11 +27,11 @@ enum {
 	EXIT_OK = 0,
 	EXIT_INVALID = 1, /* the topology is invalid, or DEST is unknown */
 	EXIT_USAGE = 2,
-	EXIT_SYSTEM = 3,  /* a system call or the network setup failed */
+	EXIT_SYSTEM = 3, /* a system call or the network setup failed */
 };
 
 #define DEFAULT_QUEUE_SLOTS 4096
-#define DEFAULT_MAX_TTL     30
+#define DEFAULT_MAX_TTL	    30
 
 extern const char hopsim_default_topology[];
 extern const size_t hopsim_default_topology_len;
@@ -45,43 +45,43 @@ struct cli {
 };
 
 static const char usage_text[] =
-	"Usage: hopsim run [TOPOLOGY] [--netns NAME] [--queue SLOTS] [-v] [-q]\n"
-	"       hopsim check TOPOLOGY\n"
-	"       hopsim path TOPOLOGY DEST [--from TUN] [--max-ttl N]\n"
-	"       hopsim replay TOPOLOGY IN.pcap OUT.pcap [--from TUN] [-v]\n"
-	"       hopsim --help | --version\n";
+    "Usage: hopsim run [TOPOLOGY] [--netns NAME] [--queue SLOTS] [-v] [-q]\n"
+    "       hopsim check TOPOLOGY\n"
+    "       hopsim path TOPOLOGY DEST [--from TUN] [--max-ttl N]\n"
+    "       hopsim replay TOPOLOGY IN.pcap OUT.pcap [--from TUN] [-v]\n"
+    "       hopsim --help | --version\n";
 
 static const char help_text[] =
-	"\n"
-	"hopsim simulates a network of routers and hosts behind TUN devices, so\n"
-	"that ping, traceroute, tracepath and mtr see real hops and ICMP errors.\n"
-	"\n"
-	"Commands:\n"
-	"  run     create the topology's TUN devices, addresses and routes, and\n"
-	"          forward packets until SIGINT or SIGTERM; then remove them.\n"
-	"          Without TOPOLOGY, runs the built-in default topology.\n"
-	"  check   validate TOPOLOGY and print its nodes, addresses and routes.\n"
-	"  path    print what `traceroute -n DEST` from the kernel end of a TUN\n"
-	"          device shows: one line per TTL, '<ttl> <address> [!H|!N|!X]'\n"
-	"          or '<ttl> *'.  DEST is an address or a node's name.\n"
-	"  replay  carry the packets of capture IN.pcap through the topology\n"
-	"          as if read from a TUN device, and write what comes back to\n"
-	"          OUT.pcap, each stamped with the time it would leave.\n"
-	"\n"
-	"Options:\n"
-	"  --netns NAME     run inside network namespace NAME, created as\n"
-	"                   `ip netns add` does if missing and then removed at exit\n"
-	"  --queue SLOTS    packets the delay lines hold at once (default 4096)\n"
-	"  --from TUN       the TUN device a path or replay starts from (default:\n"
-	"                   the first in the topology)\n"
-	"  --max-ttl N      last TTL `path` prints, 1 to 255 (default 30)\n"
-	"  -v, --verbose    print one line per packet per hop (repeatable)\n"
-	"  -q, --quiet      print errors only\n"
-	"  -h, --help       print this help\n"
-	"  -V, --version    print the version\n"
-	"\n"
-	"Exit status: 0 success, 1 invalid topology or unknown DEST, 2 usage\n"
-	"error, 3 system or network setup failure.\n";
+    "\n"
+    "hopsim simulates a network of routers and hosts behind TUN devices, so\n"
+    "that ping, traceroute, tracepath and mtr see real hops and ICMP errors.\n"
+    "\n"
+    "Commands:\n"
+    "  run     create the topology's TUN devices, addresses and routes, and\n"
+    "          forward packets until SIGINT or SIGTERM; then remove them.\n"
+    "          Without TOPOLOGY, runs the built-in default topology.\n"
+    "  check   validate TOPOLOGY and print its nodes, addresses and routes.\n"
+    "  path    print what `traceroute -n DEST` from the kernel end of a TUN\n"
+    "          device shows: one line per TTL, '<ttl> <address> [!H|!N|!X]'\n"
+    "          or '<ttl> *'.  DEST is an address or a node's name.\n"
+    "  replay  carry the packets of capture IN.pcap through the topology\n"
+    "          as if read from a TUN device, and write what comes back to\n"
+    "          OUT.pcap, each stamped with the time it would leave.\n"
+    "\n"
+    "Options:\n"
+    "  --netns NAME     run inside network namespace NAME, created as\n"
+    "                   `ip netns add` does if missing and then removed at exit\n"
+    "  --queue SLOTS    packets the delay lines hold at once (default 4096)\n"
+    "  --from TUN       the TUN device a path or replay starts from (default:\n"
+    "                   the first in the topology)\n"
+    "  --max-ttl N      last TTL `path` prints, 1 to 255 (default 30)\n"
+    "  -v, --verbose    print one line per packet per hop (repeatable)\n"
+    "  -q, --quiet      print errors only\n"
+    "  -h, --help       print this help\n"
+    "  -V, --version    print the version\n"
+    "\n"
+    "Exit status: 0 success, 1 invalid topology or unknown DEST, 2 usage\n"
+    "error, 3 system or network setup failure.\n";
 
 static void say(const struct cli *cli, enum log_level level, const char *fmt,
 		...) __attribute__((format(printf, 3, 4)));
@@ -102,7 +102,7 @@ static void say(const struct cli *cli, enum log_level level, const char *fmt,
 }
 
 static int usage_error(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+    __attribute__((format(printf, 1, 2)));
 
 static int usage_error(const char *fmt, ...)
 {
@@ -127,9 +127,10 @@ static int parse_number(const char *name, const char *text, long min, long max,
 	errno = 0;
 	v = strtol(text, &end, 10);
 	if (errno || end == text || *end || v < min || v > max) {
-		fprintf(stderr,
-			"hopsim: invalid value '%s' for %s: expected an integer from %ld to %ld\n",
-			text, name, min, max);
+		fprintf(
+		    stderr,
+		    "hopsim: invalid value '%s' for %s: expected an integer from %ld to %ld\n",
+		    text, name, min, max);
 		return -1;
 	}
 	*value = v;
@@ -158,8 +159,7 @@ static const char *node_kind_name(enum topo_node_kind kind)
 	return "node";
 }
 
-static void format_prefix(uint32_t prefix, uint8_t plen, char *buf,
-			  size_t size)
+static void format_prefix(uint32_t prefix, uint8_t plen, char *buf, size_t size)
 {
 	char addr[16];
 
@@ -324,9 +324,10 @@ static int cmd_path(const char *path, const char *dest, const char *from,
 		return EXIT_INVALID;
 	}
 	if (resolve_dest(topo, dest, &dst) < 0) {
-		fprintf(stderr,
-			"hopsim: '%s' is neither an IPv4 address nor a node of %s\n",
-			dest, topo->source);
+		fprintf(
+		    stderr,
+		    "hopsim: '%s' is neither an IPv4 address nor a node of %s\n",
+		    dest, topo->source);
 		topo_destroy(topo);
 		return EXIT_INVALID;
 	}
@@ -428,8 +429,8 @@ static void trace_event(void *ctx, const struct engine_event *ev)
 	const struct topology *topo = cli->topo;
 	struct pkt_ipv4 ip;
 	char src[16], dst[16], transport[64], decision[96];
-	const char *iface = ev->iface >= 0 ? topo->ifaces[ev->iface].name :
-					     "local";
+	const char *iface =
+	    ev->iface >= 0 ? topo->ifaces[ev->iface].name : "local";
 
 	if (pkt_ipv4_parse(ev->packet, ev->len, &ip) != PKT_VALID) {
 		printf("%10.6f %s %s: %zu bytes, not IPv4: dropped: %s\n",
@@ -443,9 +444,9 @@ static void trace_event(void *ctx, const struct engine_event *ev)
 	format_decision(topo, ev, decision, sizeof(decision));
 	printf("%10.6f %s %s: %s > %s %s ttl %u len %u: %s\n",
 	       (double)(ev->time_us - cli->start_us) / 1e6,
-	       topo->nodes[ev->node].name, iface,
-	       topo_format_ipv4(ip.src, src), topo_format_ipv4(ip.dst, dst),
-	       transport, ip.ttl, ip.total_len, decision);
+	       topo->nodes[ev->node].name, iface, topo_format_ipv4(ip.src, src),
+	       topo_format_ipv4(ip.dst, dst), transport, ip.ttl, ip.total_len,
+	       decision);
 }
 
 static void teardown(struct cli *cli, struct run_state *st)
@@ -468,7 +469,8 @@ static void teardown(struct cli *cli, struct run_state *st)
 static int tun_subnet(const struct topology *topo, int tun,
 		      struct io_prefix *prefix)
 {
-	const struct topo_iface *k = &topo->ifaces[topo->tuns[tun].kernel_iface];
+	const struct topo_iface *k =
+	    &topo->ifaces[topo->tuns[tun].kernel_iface];
 	uint32_t mask = k->plen ? ~0u << (32 - k->plen) : 0;
 
 	prefix->prefix = k->addr & mask;
@@ -476,13 +478,25 @@ static int tun_subnet(const struct topology *topo, int tun,
 	return 0;
 }
 
+/* Returns room enough for the prefixes of any one TUN device. */
+static int tun_prefix_room(const struct topology *topo)
+{
+	int i, n, room = 1;
+
+	for (i = 0; i < topo->n_tuns; i++) {
+		n = topo_tun_prefixes(topo, i, NULL, 0);
+		if (n > room)
+			room = n;
+	}
+	return room;
+}
+
 /* Collects every prefix the kernel will route into a TUN device. */
-static int collect_prefixes(const struct topology *topo,
-			    struct io_prefix **out)
+static int collect_prefixes(const struct topology *topo, struct io_prefix **out)
 {
 	struct topo_prefix *tp = NULL;
 	struct io_prefix *all;
-	int n = 0, t, i, k, cap = topo->n_links + topo->n_tuns;
+	int n = 0, t, i, k, cap = tun_prefix_room(topo);
 
 	all = calloc((size_t)cap * (size_t)(topo->n_tuns + 1), sizeof(*all));
 	tp = calloc((size_t)cap, sizeof(*tp));
@@ -511,7 +525,7 @@ static int setup_tun(struct cli *cli, struct run_state *st, int t,
 	const struct topo_tun *tun = &topo->tuns[t];
 	const struct topo_iface *k = &topo->ifaces[tun->kernel_iface];
 	struct topo_prefix *tp;
-	int cap = topo->n_links + topo->n_tuns;
+	int cap = tun_prefix_room(topo);
 	int i, n, ret;
 	char addr[16];
 
@@ -520,8 +534,8 @@ static int setup_tun(struct cli *cli, struct run_state *st, int t,
 		return st->fds[t];
 	ret = io_net_link_up(st->net, tun->name, tun->mtu, err);
 	if (ret == 0)
-		ret = io_net_addr_add(st->net, tun->name, k->addr, k->plen,
-				      err);
+		ret =
+		    io_net_addr_add(st->net, tun->name, k->addr, k->plen, err);
 	if (ret < 0)
 		return ret;
 
@@ -536,10 +550,12 @@ static int setup_tun(struct cli *cli, struct run_state *st, int t,
 	}
 	free(tp);
 	if (ret == 0)
-		say(cli, LOG_INFO, "%s: up, address %s/%u, mtu %" PRIu32
-			", %d routes, attached to %s",
+		say(cli, LOG_INFO,
+		    "%s: up, address %s/%u, mtu %" PRIu32
+		    ", %d routes, attached to %s",
 		    tun->name, topo_format_ipv4(k->addr, addr), k->plen,
-		    tun->mtu, n, topo->nodes[topo->ifaces[tun->router_iface].node].name);
+		    tun->mtu, n,
+		    topo->nodes[topo->ifaces[tun->router_iface].node].name);
 	return ret;
 }
 
@@ -591,8 +607,8 @@ static int setup(struct cli *cli, struct run_state *st, size_t queue_slots,
 			return ret;
 	}
 
-	st->loop = io_loop_create(st->fds, st->n_fds, queue_slots, slot_size,
-				  err);
+	st->loop =
+	    io_loop_create(st->fds, st->n_fds, queue_slots, slot_size, err);
 	if (!st->loop)
 		return -EIO;
 	if (cli->level >= LOG_DEBUG)
@@ -616,8 +632,8 @@ static void report_counters(struct cli *cli, struct run_state *st)
 	    s->queue_full + s->too_big);
 	for (i = 0; i < ENGINE_DROP_COUNT; i++) {
 		if (drops[i])
-			say(cli, LOG_INFO, "  dropped %" PRIu64 ": %s", drops[i],
-			    engine_drop_name((enum engine_drop)i));
+			say(cli, LOG_INFO, "  dropped %" PRIu64 ": %s",
+			    drops[i], engine_drop_name((enum engine_drop)i));
 	}
 }
 
@@ -701,8 +717,8 @@ static int cmd_replay(struct cli *cli, const char *path, const char *in,
 		say(cli, LOG_ERROR, "%s", err.message);
 	} else {
 		say(cli, LOG_INFO,
-		    "%s: %" PRIu64 " packets read, %" PRIu64 " skipped, %"
-		    PRIu64 " written to %s",
+		    "%s: %" PRIu64 " packets read, %" PRIu64
+		    " skipped, %" PRIu64 " written to %s",
 		    in, stats.packets_read, stats.packets_skipped,
 		    stats.packets_written, out);
 	}
@@ -746,9 +762,12 @@ int main(int argc, char **argv)
 	if (optind >= argc)
 		return usage_error("missing command");
 	verb = argv[optind];
-	optind++;
 
-	/* Options may come before or after the command's arguments. */
+	/* The command's own options may come before or after its arguments.
+	 * Scan from the command on; optind 0 makes GNU getopt start afresh. */
+	argc -= optind;
+	argv += optind;
+	optind = 0;
 	while ((opt = getopt_long(argc, argv, "vqhV", options, NULL)) != -1) {
 		switch (opt) {
 		case 'n':
@@ -809,7 +828,7 @@ int main(int argc, char **argv)
 	if (strcmp(verb, "replay") == 0) {
 		if (nargs != 3)
 			return usage_error(
-				"replay: expected TOPOLOGY IN.pcap OUT.pcap");
+			    "replay: expected TOPOLOGY IN.pcap OUT.pcap");
 		return cmd_replay(&cli, args[0], args[1], args[2], from);
 	}
 	return usage_error("unknown command '%s'", verb);

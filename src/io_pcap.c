@@ -9,9 +9,9 @@
 #include "hopsim/queue.h"
 
 #define REPLAY_QUEUE_SLOTS 65536
-#define REPLAY_SNAPLEN     65535
-#define ETHER_HDR_LEN      14
-#define ETHERTYPE_IPV4     0x0800
+#define REPLAY_SNAPLEN	   65535
+#define ETHER_HDR_LEN	   14
+#define ETHERTYPE_IPV4	   0x0800
 
 struct replay {
 	struct queue *queue;
@@ -140,7 +140,7 @@ int io_pcap_replay(const struct topology *topo, int tun, const char *in_path,
 
 	memset(stats, 0, sizeof(*stats));
 	in = pcap_open_offline_with_tstamp_precision(
-		in_path, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+	    in_path, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
 	if (!in) {
 		snprintf(err->message, sizeof(err->message), "%s: %s", in_path,
 			 errbuf);

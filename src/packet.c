@@ -5,11 +5,11 @@
 #include "hopsim/checksum.h"
 #include "hopsim/packet.h"
 
-#define TCP_OPT_MSS    2
-#define TCP_WINDOW     64240
-#define IP_OPT_EOL     0
-#define IP_OPT_NOP     1
-#define IP_OPT_COPIED  0x80
+#define TCP_OPT_MSS   2
+#define TCP_WINDOW    64240
+#define IP_OPT_EOL    0
+#define IP_OPT_NOP    1
+#define IP_OPT_COPIED 0x80
 
 enum pkt_status pkt_ipv4_parse(const uint8_t *buf, size_t len,
 			       struct pkt_ipv4 *ip)
@@ -67,8 +67,8 @@ void pkt_ipv4_decrement_ttl(uint8_t *hdr)
 
 	hdr[8]--;
 	new_word = pkt_get16(hdr + 8);
-	pkt_put16(hdr + 10, csum_update16(pkt_get16(hdr + 10), old_word,
-					  new_word));
+	pkt_put16(hdr + 10,
+		  csum_update16(pkt_get16(hdr + 10), old_word, new_word));
 }
 
 void pkt_ipv4_write_header(uint8_t *buf, uint8_t tos, uint16_t total_len,
@@ -159,8 +159,7 @@ size_t pkt_icmp4_build_error(uint8_t *out, size_t cap,
 	return total;
 }
 
-size_t pkt_icmp4_echo_reply(uint8_t *buf, size_t len, uint8_t ttl,
-			    uint16_t id)
+size_t pkt_icmp4_echo_reply(uint8_t *buf, size_t len, uint8_t ttl, uint16_t id)
 {
 	size_t hdr_len = (size_t)(buf[0] & 0x0f) * 4;
 	size_t total = pkt_get16(buf + 2);
@@ -319,8 +318,8 @@ static size_t copy_fragment_options(uint8_t *out, const uint8_t *orig,
 size_t pkt_ipv4_fragment_header_len(const uint8_t *orig,
 				    const struct pkt_ipv4 *ip)
 {
-	return PKT_IPV4_MIN_HDR + copy_fragment_options(NULL, orig,
-							 ip->hdr_len);
+	return PKT_IPV4_MIN_HDR +
+	       copy_fragment_options(NULL, orig, ip->hdr_len);
 }
 
 size_t pkt_ipv4_build_fragment(uint8_t *out, const uint8_t *orig,

@@ -9,7 +9,7 @@
 
 struct slot {
 	uint64_t due_us;
-	uint64_t seq;  /* push order, to break ties without reordering */
+	uint64_t seq; /* push order, to break ties without reordering */
 	size_t len;
 	int tun;
 };
@@ -20,10 +20,10 @@ struct queue {
 	size_t length;
 	uint64_t next_seq;
 	struct slot *slots;
-	size_t *heap;   /* slot indices, heap-ordered by (due_us, seq) */
-	size_t *free;   /* stack of unused slot indices */
+	size_t *heap; /* slot indices, heap-ordered by (due_us, seq) */
+	size_t *free; /* stack of unused slot indices */
 	size_t n_free;
-	uint8_t *data;  /* capacity * slot_size bytes */
+	uint8_t *data; /* capacity * slot_size bytes */
 };
 
 struct queue *queue_create(size_t slots, size_t slot_size)
@@ -117,8 +117,8 @@ size_t queue_length(const struct queue *queue)
 	return queue->length;
 }
 
-const uint8_t *queue_peek(const struct queue *queue, int *tun,
-			  uint64_t *due_us, size_t *len)
+const uint8_t *queue_peek(const struct queue *queue, int *tun, uint64_t *due_us,
+			  size_t *len)
 {
 	const struct slot *slot;
 

@@ -32,8 +32,8 @@ START_TEST(checksum_verifies_to_zero)
 {
 	uint8_t hdr[20];
 
-	pkt_ipv4_write_header(hdr, 0, 60, 0x1c46, PKT_IP_DF, 64, 17,
-			      0xc6120001, 0xc6120112);
+	pkt_ipv4_write_header(hdr, 0, 60, 0x1c46, PKT_IP_DF, 64, 17, 0xc6120001,
+			      0xc6120112);
 	ck_assert_msg(csum_compute(hdr, 20) == 0,
 		      "a header with its checksum filled in must sum to 0");
 }
@@ -62,9 +62,10 @@ START_TEST(checksum_update_matches_recompute)
 			pkt_ipv4_decrement_ttl(hdr);
 			full = pkt_get16(hdr + 10);
 			hdr[10] = hdr[11] = 0;
-			ck_assert_msg(csum_compute(hdr, 20) == full,
-				      "id %u ttl %d: incremental 0x%04x differs from recompute",
-				      id, ttl, full);
+			ck_assert_msg(
+			    csum_compute(hdr, 20) == full,
+			    "id %u ttl %d: incremental 0x%04x differs from recompute",
+			    id, ttl, full);
 		}
 	}
 }

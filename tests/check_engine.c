@@ -10,9 +10,9 @@
 #include "hopsim/topology.h"
 
 #define MAX_OUT 16
-#define KERNEL  0xc6120001u /* 198.18.0.1, the kernel end of hop0 */
-#define R1      0xc6120002u /* 198.18.0.2 */
-#define SERVER  0xc6120112u /* 198.18.1.18 in the chain */
+#define KERNEL	0xc6120001u /* 198.18.0.1, the kernel end of hop0 */
+#define R1	0xc6120002u /* 198.18.0.2 */
+#define SERVER	0xc6120112u /* 198.18.1.18 in the chain */
 
 struct capture {
 	int n;
@@ -38,35 +38,34 @@ static int capture_output(void *ctx, int tun, uint64_t due_us,
 }
 
 static const char chain_yaml[] =
-	"tun:\n"
-	"  hop0: { router: r1 }\n"
-	"routers:\n"
-	"  r1:\n"
-	"  r2:\n"
-	"  r3: { routes: [ \"blackhole 198.18.200.0/24\",\n"
-	"                  \"unreachable 198.18.201.0/24\",\n"
-	"                  \"prohibit 198.18.202.0/24\" ] }\n"
-	"  r4:\n"
-	"  r5:\n"
-	"hosts:\n"
-	"  server: { tcp-open: [80] }\n"
-	"  lan:\n"
-	"links:\n"
-	"  - r1 -- r2: { delay: 1ms }\n"
-	"  - r2 -- r3: { delay: 1ms }\n"
-	"  - r3 -- r4: { delay: 1ms }\n"
-	"  - r4 -- r5: { delay: 1ms }\n"
-	"  - r5 -- server: { delay: 1ms }\n"
-	"  - r2 -- lan: { subnet: 198.18.50.0/24 }\n";
+    "tun:\n"
+    "  hop0: { router: r1 }\n"
+    "routers:\n"
+    "  r1:\n"
+    "  r2:\n"
+    "  r3: { routes: [ \"blackhole 198.18.200.0/24\",\n"
+    "                  \"unreachable 198.18.201.0/24\",\n"
+    "                  \"prohibit 198.18.202.0/24\" ] }\n"
+    "  r4:\n"
+    "  r5:\n"
+    "hosts:\n"
+    "  server: { tcp-open: [80] }\n"
+    "  lan:\n"
+    "links:\n"
+    "  - r1 -- r2: { delay: 1ms }\n"
+    "  - r2 -- r3: { delay: 1ms }\n"
+    "  - r3 -- r4: { delay: 1ms }\n"
+    "  - r4 -- r5: { delay: 1ms }\n"
+    "  - r5 -- server: { delay: 1ms }\n"
+    "  - r2 -- lan: { subnet: 198.18.50.0/24 }\n";
 
 /* r1 and r2 each with a TUN device, joined by a 1280-byte link. */
-static const char pair_yaml[] =
-	"tun:\n"
-	"  hop0: { router: r1 }\n"
-	"  hop1: { router: r2 }\n"
-	"routers: [r1, r2]\n"
-	"links:\n"
-	"  - r1 -- r2: { mtu: 1280 }\n";
+static const char pair_yaml[] = "tun:\n"
+				"  hop0: { router: r1 }\n"
+				"  hop1: { router: r2 }\n"
+				"routers: [r1, r2]\n"
+				"links:\n"
+				"  - r1 -- r2: { mtu: 1280 }\n";
 
 static struct topology *topo;
 static struct engine *engine;
@@ -111,7 +110,8 @@ static size_t make_udp(uint8_t *buf, uint32_t dst, uint8_t ttl, uint16_t id,
 	pkt_put16(buf + 24, (uint16_t)(8 + payload));
 	pkt_put16(buf + 26, 0);
 	sum = csum_pseudo4(KERNEL, dst, PKT_PROTO_UDP, (uint16_t)(8 + payload));
-	pkt_put16(buf + 26, csum_fold(csum_partial(buf + 20, 8 + payload, sum)));
+	pkt_put16(buf + 26,
+		  csum_fold(csum_partial(buf + 20, 8 + payload, sum)));
 	return total;
 }
 
@@ -151,8 +151,8 @@ static void assert_icmp(int i, uint32_t src, uint8_t type, uint8_t code)
 
 START_TEST(engine_ttl_walks_the_chain)
 {
-	static const uint32_t hops[] = { R1, 0xc6120102, 0xc6120106,
-					 0xc612010a, 0xc612010e };
+	static const uint32_t hops[] = { R1, 0xc6120102, 0xc6120106, 0xc612010a,
+					 0xc612010e };
 	uint8_t buf[128];
 	size_t len;
 	int ttl;
@@ -296,8 +296,8 @@ START_TEST(engine_unowned_neighbour_after_timeout)
 	ck_assert_int_eq(cap.n, 1);
 	assert_icmp(0, 0xc6120102, PKT_ICMP_DEST_UNREACH, PKT_UNREACH_HOST);
 	/* 1 ms to r2, 3 s address resolution, 1 ms back. */
-	ck_assert_uint_eq(cap.due[0], 500 + 1000 + TOPO_DEFAULT_ARP_TIMEOUT_US +
-					      1000);
+	ck_assert_uint_eq(cap.due[0],
+			  500 + 1000 + TOPO_DEFAULT_ARP_TIMEOUT_US + 1000);
 	stop();
 }
 END_TEST
@@ -378,7 +378,7 @@ START_TEST(engine_martian_source_dropped)
 	engine_input(engine, 0, 0, buf, len);
 	ck_assert_int_eq(cap.n, 0);
 	ck_assert_uint_eq(
-		engine_drop_counters(engine)[ENGINE_DROP_MARTIAN_SOURCE], 1);
+	    engine_drop_counters(engine)[ENGINE_DROP_MARTIAN_SOURCE], 1);
 	stop();
 }
 END_TEST
@@ -509,9 +509,8 @@ START_TEST(engine_is_deterministic)
 	ck_assert_int_eq(cap.n, first.n);
 	for (ttl = 0; ttl < cap.n; ttl++) {
 		ck_assert_uint_eq(cap.len[ttl], first.len[ttl]);
-		ck_assert_int_eq(memcmp(cap.pkt[ttl], first.pkt[ttl],
-					cap.len[ttl]),
-				 0);
+		ck_assert_int_eq(
+		    memcmp(cap.pkt[ttl], first.pkt[ttl], cap.len[ttl]), 0);
 	}
 	stop();
 }

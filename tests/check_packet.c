@@ -29,9 +29,9 @@ START_TEST(parse_valid_header)
 {
 	struct pkt_ipv4 ip;
 
-	ck_assert_int_eq(pkt_ipv4_parse(vec_udp_probe, sizeof(vec_udp_probe),
-					&ip),
-			 PKT_VALID);
+	ck_assert_int_eq(
+	    pkt_ipv4_parse(vec_udp_probe, sizeof(vec_udp_probe), &ip),
+	    PKT_VALID);
 	ck_assert_uint_eq(ip.hdr_len, 20);
 	ck_assert_uint_eq(ip.total_len, 60);
 	ck_assert_uint_eq(ip.ttl, 1);
@@ -188,9 +188,9 @@ START_TEST(error_rejects_short_original)
 	struct pkt_icmp4_error err = { .type = PKT_ICMP_TIME_EXCEEDED };
 	uint8_t out[600];
 
-	ck_assert_uint_eq(pkt_icmp4_build_error(out, sizeof(out), &err,
-						vec_udp_probe, 12),
-			  0);
+	ck_assert_uint_eq(
+	    pkt_icmp4_build_error(out, sizeof(out), &err, vec_udp_probe, 12),
+	    0);
 }
 END_TEST
 
@@ -276,9 +276,9 @@ START_TEST(fragment_bytes)
 	uint8_t out[1500];
 	size_t len;
 
-	ck_assert_int_eq(pkt_ipv4_parse(vec_plain_1428, sizeof(vec_plain_1428),
-					&ip),
-			 PKT_VALID);
+	ck_assert_int_eq(
+	    pkt_ipv4_parse(vec_plain_1428, sizeof(vec_plain_1428), &ip),
+	    PKT_VALID);
 	len = pkt_ipv4_build_fragment(out, vec_plain_1428, &ip, 0, 1256);
 	ck_assert_uint_eq(len, 1276);
 	assert_bytes(out, len, vec_frag_first, sizeof(vec_frag_first));

@@ -46,7 +46,8 @@ START_TEST(queue_keeps_push_order_for_ties)
 		int tun;
 
 		p = queue_peek(q, &tun, NULL, NULL);
-		ck_assert_msg(p[0] == i, "packet %d left as number %d", p[0], i);
+		ck_assert_msg(p[0] == i, "packet %d left as number %d", p[0],
+			      i);
 		ck_assert_int_eq(tun, i % 3);
 		queue_pop(q);
 	}
@@ -82,9 +83,8 @@ START_TEST(queue_random_matches_sort)
 		for (i = 0; i < 20; i++) {
 			uint64_t due = last + (uint64_t)(rand_r(&seed) % 1000);
 
-			ck_assert_int_eq(queue_push(q, 0, due, (uint8_t *)&due,
-						    8),
-					 0);
+			ck_assert_int_eq(
+			    queue_push(q, 0, due, (uint8_t *)&due, 8), 0);
 		}
 		for (i = 0; i < 10; i++) {
 			const uint8_t *p = queue_peek(q, NULL, &t, NULL);

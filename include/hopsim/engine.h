@@ -49,21 +49,21 @@ const char *engine_drop_name(enum engine_drop reason);
 /* What a node did with a packet, for the per-hop trace. */
 enum engine_action {
 	ENGINE_FORWARDED,
-	ENGINE_DELIVERED,  /* consumed by the node's own stack */
-	ENGINE_ANSWERED,   /* consumed, and the node sent an answer */
-	ENGINE_DROPPED,    /* discarded, perhaps with an ICMP error */
-	ENGINE_LEFT,       /* written to a TUN device */
+	ENGINE_DELIVERED, /* consumed by the node's own stack */
+	ENGINE_ANSWERED,  /* consumed, and the node sent an answer */
+	ENGINE_DROPPED,	  /* discarded, perhaps with an ICMP error */
+	ENGINE_LEFT,	  /* written to a TUN device */
 };
 
 /* One line of the per-hop trace. */
 struct engine_event {
 	uint64_t time_us;
 	int node;
-	int iface;         /* arrival interface, or -1 when originated */
+	int iface; /* arrival interface, or -1 when originated */
 	const uint8_t *packet;
 	size_t len;
 	enum engine_action action;
-	int next_node;     /* FORWARDED: the next node */
+	int next_node;		 /* FORWARDED: the next node */
 	enum engine_drop reason; /* DROPPED */
 	int answer_proto;  /* PKT_PROTO_ICMP or _TCP if answered, else 0 */
 	uint8_t icmp_type; /* the ICMP answer's type and code */

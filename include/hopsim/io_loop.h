@@ -18,8 +18,8 @@ struct io_loop_stats {
 	uint64_t packets_read;
 	uint64_t packets_written;
 	uint64_t write_errors;
-	uint64_t queue_full;  /* dropped: every delay slot was taken */
-	uint64_t too_big;     /* dropped: larger than a delay slot */
+	uint64_t queue_full; /* dropped: every delay slot was taken */
+	uint64_t too_big;    /* dropped: larger than a delay slot */
 };
 
 struct io_loop;

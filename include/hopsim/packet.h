@@ -11,11 +11,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PKT_IPV4_MIN_HDR  20
-#define PKT_IPV4_MAX_HDR  60
-#define PKT_ICMP_HDR      8
-#define PKT_UDP_HDR       8
-#define PKT_TCP_MIN_HDR   20
+#define PKT_IPV4_MIN_HDR 20
+#define PKT_IPV4_MAX_HDR 60
+#define PKT_ICMP_HDR	 8
+#define PKT_UDP_HDR	 8
+#define PKT_TCP_MIN_HDR	 20
 /* Largest IPv4 ICMP error: RFC 1812 4.3.2.3 caps the whole datagram. */
 #define PKT_ICMP4_ERR_MAX 576
 
@@ -27,20 +27,20 @@
 #define PKT_PROTO_TCP  6
 #define PKT_PROTO_UDP  17
 
-#define PKT_ICMP_ECHO_REPLY   0
-#define PKT_ICMP_DEST_UNREACH 3
+#define PKT_ICMP_ECHO_REPLY    0
+#define PKT_ICMP_DEST_UNREACH  3
 #define PKT_ICMP_SOURCE_QUENCH 4
-#define PKT_ICMP_REDIRECT     5
-#define PKT_ICMP_ECHO         8
+#define PKT_ICMP_REDIRECT      5
+#define PKT_ICMP_ECHO	       8
 #define PKT_ICMP_TIME_EXCEEDED 11
 #define PKT_ICMP_PARAM_PROBLEM 12
 
-#define PKT_UNREACH_NET        0
-#define PKT_UNREACH_HOST       1
-#define PKT_UNREACH_PROTOCOL   2
-#define PKT_UNREACH_PORT       3
+#define PKT_UNREACH_NET		0
+#define PKT_UNREACH_HOST	1
+#define PKT_UNREACH_PROTOCOL	2
+#define PKT_UNREACH_PORT	3
 #define PKT_UNREACH_FRAG_NEEDED 4
-#define PKT_UNREACH_ADMIN      13
+#define PKT_UNREACH_ADMIN	13
 
 #define PKT_TCP_FIN 0x01
 #define PKT_TCP_SYN 0x02
@@ -51,20 +51,20 @@
 /* Outcome of header validation; each failure is one counted drop reason. */
 enum pkt_status {
 	PKT_VALID = 0,
-	PKT_BAD_LENGTH,     /* shorter than 20 bytes */
-	PKT_BAD_VERSION,    /* version field is not 4 */
-	PKT_BAD_IHL,        /* IHL below 5 or past the buffer */
-	PKT_BAD_TOTAL_LEN,  /* total length below IHL*4 or past the buffer */
-	PKT_BAD_CHECKSUM,   /* header checksum does not verify */
+	PKT_BAD_LENGTH,	   /* shorter than 20 bytes */
+	PKT_BAD_VERSION,   /* version field is not 4 */
+	PKT_BAD_IHL,	   /* IHL below 5 or past the buffer */
+	PKT_BAD_TOTAL_LEN, /* total length below IHL*4 or past the buffer */
+	PKT_BAD_CHECKSUM,  /* header checksum does not verify */
 };
 
 /* Parsed IPv4 header, host order. */
 struct pkt_ipv4 {
-	uint8_t hdr_len;    /* IHL * 4, in bytes */
+	uint8_t hdr_len; /* IHL * 4, in bytes */
 	uint8_t tos;
 	uint16_t total_len;
 	uint16_t id;
-	uint16_t frag;      /* flags and fragment offset, as on the wire */
+	uint16_t frag; /* flags and fragment offset, as on the wire */
 	uint8_t ttl;
 	uint8_t proto;
 	uint16_t checksum;
@@ -122,11 +122,11 @@ bool pkt_is_icmp_error(uint8_t proto, const uint8_t *l4, size_t l4_len);
 struct pkt_icmp4_error {
 	uint8_t type;
 	uint8_t code;
-	uint32_t rest;      /* bytes 4-7, host order: next-hop MTU, gateway */
-	uint32_t src;       /* the router's address */
-	uint8_t ttl;        /* initial TTL of the error */
-	uint16_t id;        /* IP identification */
-	uint16_t room;      /* largest datagram allowed, at most 576 */
+	uint32_t rest; /* bytes 4-7, host order: next-hop MTU, gateway */
+	uint32_t src;  /* the router's address */
+	uint8_t ttl;   /* initial TTL of the error */
+	uint16_t id;   /* IP identification */
+	uint16_t room; /* largest datagram allowed, at most 576 */
 };
 
 /*
@@ -148,8 +148,7 @@ size_t pkt_icmp4_build_error(uint8_t *out, size_t cap,
  * options and recomputes both checksums.  Returns the new length, or 0 if
  * the ICMP checksum is bad or the message is not an echo request.
  */
-size_t pkt_icmp4_echo_reply(uint8_t *buf, size_t len, uint8_t ttl,
-			    uint16_t id);
+size_t pkt_icmp4_echo_reply(uint8_t *buf, size_t len, uint8_t ttl, uint16_t id);
 
 /*
  * Builds into @out the TCP segment a listener sends in answer to the

@@ -36,8 +36,8 @@ size_t queue_length(const struct queue *queue);
  * Returns the earliest packet and fills its TUN, due time and length,
  * or returns NULL when the queue is empty.  The packet stays queued.
  */
-const uint8_t *queue_peek(const struct queue *queue, int *tun,
-			  uint64_t *due_us, size_t *len);
+const uint8_t *queue_peek(const struct queue *queue, int *tun, uint64_t *due_us,
+			  size_t *len);
 
 /* Removes the packet queue_peek() returns; does nothing when empty. */
 void queue_pop(struct queue *queue);

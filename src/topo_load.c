@@ -1,0 +1,2033 @@
+/* SPDX-License-Identifier: MIT */
+/* Reads and validates a YAML topology file with libfyaml. */
+#include <errno.h>
+#include <libfyaml.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hopsim/rtable.h"
+#include "hopsim/topology.h"
+
+#define LD_MAX_TUNS	   64
+#define LD_MAX_DURATION_US 60000000u /* 60 s */
+#define LD_TEXT_MAX	   256
+#define LD_FILE_MAX	   (16u << 20)
+#define LD_ROUTE_WORDS	   4
+
+/* A router or host as the file describes it. */
+struct ld_node {
+	char name[TOPO_NAME_MAX];
+	enum topo_node_kind kind;
+	int line;
+	int column;
+	struct fy_node *routes; /* the 'routes' sequence, or NULL */
+	uint8_t ttl;
+	uint32_t arp_timeout_us;
+	uint16_t tcp_open[TOPO_MAX_TCP_OPEN];
+	int n_tcp_open;
+	int n_links; /* TUN attachments included */
+};
+
+struct ld_tun {
+	char name[TOPO_IFNAME_MAX];
+	int router;
+	int line;
+	int column;
+	uint32_t mtu;
+	bool routes_all;
+	uint32_t address;	 /* kernel end; plen 0 when not given */
+	uint32_t router_address; /* valid when plen is not 0 */
+	uint8_t plen;
+};
+
+struct ld_link {
+	int end[2];
+	int line;
+	int column;
+	uint32_t delay_us;
+	uint32_t mtu;
+	uint32_t cost;
+	uint32_t addr[2]; /* valid when plen is not 0 */
+	uint8_t plen;
+};
+
+struct loader {
+	const char *name;
+	const char *text; /* the YAML source, for locating collections */
+	size_t len;
+	struct topo_error *err;
+	struct fy_diag *diag;
+	struct ld_node *nodes;
+	int n_nodes;
+	struct ld_tun *tuns;
+	int n_tuns;
+	struct ld_link *links;
+	int n_links;
+	struct topology *topo;
+};
+
+/* Settings shared by the link, TUN and node parsers. */
+struct ld_pair {
+	struct fy_node *key;
+	struct fy_node *value;
+	const char *name; /* the key's text */
+};
+
+static const char *const ld_root_keys[] = { "tun", "routers", "hosts", "links",
+					    NULL };
+static const char *const ld_node_keys[] = { "routes", "ttl", "arp-timeout",
+					    "tcp-open", NULL };
+static const char *const ld_tun_keys[] = { "router",	     "address",
+					   "router-address", "mtu",
+					   "routes",	     NULL };
+static const char *const ld_link_keys[] = { "delay",	 "mtu",	 "subnet",
+					    "addresses", "cost", NULL };
+
+static uint32_t ld_mask(uint8_t plen)
+{
+	return plen == 0 ? 0 : UINT32_MAX << (32 - plen);
+}
+
+static const char *ld_kind_name(enum topo_node_kind kind)
+{
+	switch (kind) {
+	case TOPO_NODE_ROUTER:
+		return "router";
+	case TOPO_NODE_HOST:
+		return "host";
+	default:
+		return "tun";
+	}
+}
+
+static bool ld_is_scalar(struct fy_node *node)
+{
+	return node && fy_node_get_type(node) == FYNT_SCALAR;
+}
+
+/* Whether @node is YAML null: absent, empty, '~' or 'null', unquoted. */
+static bool ld_is_null(struct fy_node *node)
+{
+	const char *text;
+	size_t len;
+
+	if (!node)
+		return true;
+	if (!ld_is_scalar(node) || fy_node_get_style(node) != FYNS_PLAIN)
+		return false;
+	text = fy_node_get_scalar(node, &len);
+	return len == 0 || (len == 1 && text[0] == '~') ||
+	       (len == 4 &&
+		(memcmp(text, "null", 4) == 0 || memcmp(text, "Null", 4) == 0 ||
+		 memcmp(text, "NULL", 4) == 0));
+}
+
+static const char *ld_type_name(struct fy_node *node)
+{
+	if (ld_is_null(node))
+		return "an empty value";
+	switch (fy_node_get_type(node)) {
+	case FYNT_MAPPING:
+		return "a mapping";
+	case FYNT_SEQUENCE:
+		return "a sequence";
+	default:
+		return "a scalar";
+	}
+}
+
+/* A position in the source: 1-based line and column, byte offset or -1. */
+struct ld_where {
+	int line;
+	int column;
+	long pos;
+};
+
+static bool ld_where(struct loader *ld, struct fy_node *node,
+		     struct ld_where *where);
+
+/*
+ * Locates a collection from its first child, stepping back over blanks to
+ * a '{', '[' or '-' that opens it on the same line.
+ */
+static bool ld_where_first_child(struct loader *ld, struct fy_node *node,
+				 struct ld_where *where)
+{
+	struct fy_node *child = NULL;
+	long p;
+
+	if (fy_node_get_type(node) == FYNT_MAPPING) {
+		struct fy_node_pair *pair =
+		    fy_node_mapping_get_by_index(node, 0);
+
+		child = pair ? fy_node_pair_key(pair) : NULL;
+	} else {
+		child = fy_node_sequence_get_by_index(node, 0);
+	}
+	if (!child || !ld_where(ld, child, where) || where->pos < 0 ||
+	    (size_t)where->pos > ld->len)
+		return child && where->line > 0;
+
+	for (p = where->pos - 1; p >= 0; p--) {
+		char c = ld->text[p];
+
+		if (c == '{' || c == '[' || c == '-') {
+			where->column -= (int)(where->pos - p);
+			where->pos = p;
+			break;
+		}
+		if (c != ' ' && c != '\t')
+			break;
+	}
+	return true;
+}
+
+/*
+ * Finds where @node starts.  libfyaml 0.7 exports start marks only for
+ * tokens, so a scalar uses its token (which starts after any quote) and a
+ * collection is located through a collected node report.  That report is
+ * not made for a collection whose last value is empty, so then the first
+ * child locates it.
+ */
+static bool ld_where(struct loader *ld, struct fy_node *node,
+		     struct ld_where *where)
+{
+	const struct fy_diag_error *last = NULL, *e;
+	void *iter = NULL;
+	int before = 0, after = 0;
+
+	if (!node)
+		return false;
+	if (ld_is_scalar(node)) {
+		struct fy_token *token = fy_node_get_scalar_token(node);
+		const struct fy_mark *mark;
+
+		mark = token ? fy_token_start_mark(token) : NULL;
+		if (!mark)
+			return false;
+		where->line = mark->line + 1;
+		where->column = mark->column + 1;
+		where->pos = (long)mark->input_pos;
+		return true;
+	}
+
+	while (fy_diag_errors_iterate(ld->diag, &iter) != NULL)
+		before++;
+	fy_node_report(node, FYET_ERROR, "location");
+	iter = NULL;
+	while ((e = fy_diag_errors_iterate(ld->diag, &iter)) != NULL) {
+		last = e;
+		after++;
+	}
+	if (after > before && last->line > 0) {
+		where->line = last->line;
+		where->column = last->column;
+		where->pos = -1;
+		return true;
+	}
+	return ld_where_first_child(ld, node, where);
+}
+
+static bool ld_locate(struct loader *ld, struct fy_node *node, int *line,
+		      int *column)
+{
+	struct ld_where where = { 0, 0, -1 };
+
+	if (!ld_where(ld, node, &where))
+		return false;
+	*line = where.line;
+	*column = where.column;
+	return true;
+}
+
+static int ld_vfail_at(struct loader *ld, int line, int column, const char *fmt,
+		       va_list ap)
+{
+	char *msg = ld->err->message;
+	size_t size = sizeof(ld->err->message);
+	int n;
+
+	n = snprintf(msg, size, "%s:%d:%d: ", ld->name, line, column);
+	if (n >= 0 && (size_t)n < size)
+		vsnprintf(msg + n, size - (size_t)n, fmt, ap);
+	return -EINVAL;
+}
+
+static int ld_fail_at(struct loader *ld, int line, int column, const char *fmt,
+		      ...) __attribute__((format(printf, 4, 5)));
+
+static int ld_fail_at(struct loader *ld, int line, int column, const char *fmt,
+		      ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ld_vfail_at(ld, line, column, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/*
+ * Fills the error for @node, or @fallback when @node has no position (an
+ * empty value), at @offset characters into a one-line scalar.  Returns
+ * -EINVAL.
+ */
+static int ld_fail(struct loader *ld, struct fy_node *node,
+		   struct fy_node *fallback, int offset, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static int ld_fail(struct loader *ld, struct fy_node *node,
+		   struct fy_node *fallback, int offset, const char *fmt, ...)
+{
+	int line = 1, column = 1;
+	va_list ap;
+
+	if (ld_locate(ld, node, &line, &column)) {
+		size_t len;
+		const char *text =
+		    ld_is_scalar(node) ? fy_node_get_scalar(node, &len) : NULL;
+
+		if (text && !memchr(text, '\n', len))
+			column += offset;
+	} else {
+		ld_locate(ld, fallback, &line, &column);
+	}
+
+	va_start(ap, fmt);
+	ld_vfail_at(ld, line, column, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* Grows @*array by one element of @size bytes; returns it zeroed. */
+static void *ld_push(void **array, int *n, size_t size)
+{
+	char *base = *array;
+
+	if (*n == 0 || (*n >= 8 && (*n & (*n - 1)) == 0)) {
+		size_t cap = *n == 0 ? 8 : (size_t)*n * 2;
+
+		base = realloc(base, cap * size);
+		if (!base)
+			return NULL;
+		*array = base;
+	}
+	memset(base + (size_t)*n * size, 0, size);
+	return base + (size_t)(*n)++ * size;
+}
+
+/*
+ * Copies the scalar @node into @buf.  @what and @ctx name the value for
+ * messages ("'delay'", "in link r1 -- r2").
+ */
+static int ld_text(struct loader *ld, struct fy_node *node, struct fy_node *key,
+		   const char *what, const char *ctx, char *buf, size_t size)
+{
+	const char *text;
+	size_t len;
+
+	if (!ld_is_scalar(node) || ld_is_null(node))
+		return ld_fail(ld, node, key, 0,
+			       "expected a scalar for %s%s%s, found %s", what,
+			       *ctx ? " " : "", ctx, ld_type_name(node));
+	text = fy_node_get_scalar(node, &len);
+	if (len >= size || memchr(text, '\0', len))
+		return ld_fail(
+		    ld, node, key, 0,
+		    "value of %s%s%s is too long (at most %zu characters)",
+		    what, *ctx ? " " : "", ctx, size - 1);
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	return 0;
+}
+
+static int ld_expect(struct loader *ld, struct fy_node *node,
+		     struct fy_node *key, enum fy_node_type type,
+		     const char *what, const char *ctx)
+{
+	static const char *const names[] = {
+		[FYNT_SCALAR] = "a scalar",
+		[FYNT_SEQUENCE] = "a sequence",
+		[FYNT_MAPPING] = "a mapping",
+	};
+
+	if (!ld_is_null(node) && fy_node_get_type(node) == type)
+		return 0;
+	return ld_fail(ld, node, key, 0, "expected %s for %s%s%s, found %s",
+		       names[type], what, *ctx ? " " : "", ctx,
+		       ld_type_name(node));
+}
+
+/* Optimal string alignment distance: an edit, or a swap of neighbours. */
+static int ld_distance(const char *a, const char *b)
+{
+	int d[LD_TEXT_MAX + 1][32];
+	int la = (int)strlen(a), lb = (int)strlen(b);
+	int i, j;
+
+	if (la > LD_TEXT_MAX || lb > 31)
+		return 1000;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++) {
+		for (j = 1; j <= lb; j++) {
+			int cost = a[i - 1] != b[j - 1];
+			int best = d[i - 1][j - 1] + cost;
+
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	}
+	return d[la][lb];
+}
+
+static int ld_unknown_key(struct loader *ld, struct fy_node *key,
+			  const char *text, const char *const *keys,
+			  const char *ctx)
+{
+	char list[LD_TEXT_MAX] = "";
+	const char *best = NULL;
+	int best_distance = 1000;
+	int i, n = 0;
+	size_t used = 0;
+
+	for (i = 0; keys[i]; i++) {
+		int distance = ld_distance(text, keys[i]);
+
+		if (distance < best_distance) {
+			best_distance = distance;
+			best = keys[i];
+		}
+		n++;
+	}
+	/* Suggest a key within 2 edits, or 1 per 3 characters if longer. */
+	if (best &&
+	    (best_distance <= 2 || best_distance <= (int)strlen(text) / 3))
+		return ld_fail(ld, key, NULL, 0,
+			       "unknown key '%s' %s (did you mean '%s'?)", text,
+			       ctx, best);
+
+	for (i = 0; keys[i] && used < sizeof(list); i++) {
+		const char *sep = ", ";
+		int w;
+
+		if (i == 0)
+			sep = "";
+		else if (i == n - 1)
+			sep = " or ";
+		w = snprintf(list + used, sizeof(list) - used, "%s'%s'", sep,
+			     keys[i]);
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+	return ld_fail(ld, key, NULL, 0, "unknown key '%s' %s (expected %s)",
+		       text, ctx, list);
+}
+
+/*
+ * Calls @fn for each pair of the mapping @map after checking that its
+ * keys are scalars from @keys.
+ */
+typedef int (*ld_pair_fn)(struct loader *ld, const struct ld_pair *pair,
+			  void *data);
+
+static int ld_each_pair(struct loader *ld, struct fy_node *map,
+			const char *const *keys, const char *ctx, ld_pair_fn fn,
+			void *data)
+{
+	struct fy_node_pair *fynp;
+	void *iter = NULL;
+
+	while ((fynp = fy_node_mapping_iterate(map, &iter)) != NULL) {
+		struct ld_pair pair = {
+			.key = fy_node_pair_key(fynp),
+			.value = fy_node_pair_value(fynp),
+		};
+		char text[LD_TEXT_MAX];
+		int i, ret;
+
+		if (!ld_is_scalar(pair.key) || ld_is_null(pair.key))
+			return ld_fail(ld, pair.key, map, 0,
+				       "expected a name as key %s, found %s",
+				       ctx, ld_type_name(pair.key));
+		ret = ld_text(ld, pair.key, map, "a key", ctx, text,
+			      sizeof(text));
+		if (ret < 0)
+			return ret;
+		for (i = 0; keys[i] && strcmp(keys[i], text) != 0; i++)
+			;
+		if (!keys[i])
+			return ld_unknown_key(ld, pair.key, text, keys, ctx);
+		pair.name = keys[i];
+		ret = fn(ld, &pair, data);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* Parses a decimal number without sign, at most 10 digits. */
+static int ld_parse_uint(const char *text, uint64_t *value)
+{
+	uint64_t v = 0;
+	int digits = 0;
+
+	for (; *text >= '0' && *text <= '9'; text++, digits++)
+		v = v * 10 + (uint64_t)(*text - '0');
+	if (*text != '\0' || digits == 0 || digits > 10)
+		return -EINVAL;
+	*value = v;
+	return 0;
+}
+
+static int ld_get_uint(struct loader *ld, const struct ld_pair *pair,
+		       struct fy_node *node, const char *ctx, uint32_t min,
+		       uint32_t max, uint32_t *out)
+{
+	char text[LD_TEXT_MAX], what[64];
+	uint64_t value;
+	int ret;
+
+	snprintf(what, sizeof(what), "'%s'", pair->name);
+	ret = ld_text(ld, node, pair->key, what, ctx, text, sizeof(text));
+	if (ret < 0)
+		return ret;
+	if (ld_parse_uint(text, &value) < 0)
+		return ld_fail(
+		    ld, node, pair->key, 0,
+		    "invalid %s '%s' %s (expected a whole number from %u to %u)",
+		    pair->name, text, ctx, min, max);
+	if (value < min || value > max)
+		return ld_fail(ld, node, pair->key, 0,
+			       "%s '%s' %s is out of range (%u..%u)",
+			       pair->name, text, ctx, min, max);
+	*out = (uint32_t)value;
+	return 0;
+}
+
+/*
+ * Parses "0" or a decimal number with unit us, ms or s into microseconds.
+ * Returns 0, -EINVAL (malformed), -EDOM (a number without unit), -ERANGE
+ * (above the maximum) or -ENOTSUP (finer than a microsecond).
+ */
+static int ld_parse_duration(const char *text, uint32_t *us)
+{
+	uint64_t whole = 0, frac = 0, scale = 1, unit;
+	int digits = 0, frac_digits = 0;
+	const char *p = text;
+
+	for (; *p >= '0' && *p <= '9' && digits < 12; p++, digits++)
+		whole = whole * 10 + (uint64_t)(*p - '0');
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9' && frac_digits < 9;
+		     p++, frac_digits++) {
+			frac = frac * 10 + (uint64_t)(*p - '0');
+			scale *= 10;
+		}
+		if (frac_digits == 0)
+			return -EINVAL;
+	}
+	if (digits == 0)
+		return -EINVAL;
+
+	if (*p == '\0')
+		unit = whole == 0 && frac == 0 ? 1 : 0;
+	else if (strcmp(p, "us") == 0)
+		unit = 1;
+	else if (strcmp(p, "ms") == 0)
+		unit = 1000;
+	else if (strcmp(p, "s") == 0)
+		unit = 1000000;
+	else
+		return -EINVAL;
+	if (unit == 0)
+		return -EDOM;
+
+	if (whole > LD_MAX_DURATION_US || whole * unit > LD_MAX_DURATION_US)
+		return -ERANGE;
+	if ((frac * unit) % scale != 0)
+		return -ENOTSUP;
+	whole = whole * unit + frac * unit / scale;
+	if (whole > LD_MAX_DURATION_US)
+		return -ERANGE;
+	*us = (uint32_t)whole;
+	return 0;
+}
+
+static int ld_get_duration(struct loader *ld, const struct ld_pair *pair,
+			   const char *ctx, uint32_t *us)
+{
+	char text[LD_TEXT_MAX], what[64];
+	int ret;
+
+	snprintf(what, sizeof(what), "'%s'", pair->name);
+	ret =
+	    ld_text(ld, pair->value, pair->key, what, ctx, text, sizeof(text));
+	if (ret < 0)
+		return ret;
+
+	switch (ld_parse_duration(text, us)) {
+	case 0:
+		return 0;
+	case -EDOM:
+		return ld_fail(
+		    ld, pair->value, pair->key, 0,
+		    "%s '%s' %s has no unit (write '%sms', '%sus' or '%ss')",
+		    pair->name, text, ctx, text, text, text);
+	case -ERANGE:
+		return ld_fail(ld, pair->value, pair->key, 0,
+			       "%s '%s' %s is out of range (0 to 60s)",
+			       pair->name, text, ctx);
+	case -ENOTSUP:
+		return ld_fail(
+		    ld, pair->value, pair->key, 0,
+		    "%s '%s' %s is not a whole number of microseconds",
+		    pair->name, text, ctx);
+	default:
+		return ld_fail(
+		    ld, pair->value, pair->key, 0,
+		    "invalid %s '%s' %s (expected a number with unit us, ms or s, such as '2.5ms', or '0')",
+		    pair->name, text, ctx);
+	}
+}
+
+/* Parses "A.B.C.D" or "A.B.C.D/LEN"; @plen is -1 without "/LEN". */
+static int ld_parse_cidr(const char *text, uint32_t *addr, int *plen)
+{
+	char buf[LD_TEXT_MAX];
+	const char *slash = strchr(text, '/');
+	uint64_t len;
+
+	if (strlen(text) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, text);
+	*plen = -1;
+	if (slash) {
+		buf[slash - text] = '\0';
+		if (ld_parse_uint(slash + 1, &len) < 0 || len > 32 ||
+		    (slash[1] == '0' && slash[2] != '\0'))
+			return -EINVAL;
+		*plen = (int)len;
+	}
+	return topo_parse_ipv4(buf, addr);
+}
+
+/*
+ * Rejects an interface address that no host may use: the network or
+ * broadcast address of its subnet, 0/8, loopback, multicast or class E.
+ */
+static int ld_check_host_addr(struct loader *ld, struct fy_node *node,
+			      const char *text, uint32_t addr, uint8_t plen,
+			      const char *ctx)
+{
+	uint32_t net = addr & ld_mask(plen);
+	char buf[16];
+
+	if (addr >> 24 == 0 || addr >> 24 == 127 || addr >> 28 >= 14)
+		return ld_fail(
+		    ld, node, NULL, 0,
+		    "address '%s' %s is not usable on an interface (0/8, loopback, multicast or reserved)",
+		    text, ctx);
+	if (addr == net)
+		return ld_fail(
+		    ld, node, NULL, 0,
+		    "address '%s' %s is the network address of %s/%u (use a host address)",
+		    text, ctx, topo_format_ipv4(net, buf), plen);
+	if (addr == (net | ~ld_mask(plen)))
+		return ld_fail(
+		    ld, node, NULL, 0,
+		    "address '%s' %s is the broadcast address of %s/%u (use a host address)",
+		    text, ctx, topo_format_ipv4(net, buf), plen);
+	return 0;
+}
+
+/* Parses a subnet "A.B.C.D/LEN", LEN 1..30, with no host bits set. */
+static int ld_get_subnet(struct loader *ld, struct fy_node *node,
+			 struct fy_node *key, const char *what, const char *ctx,
+			 uint32_t *net, uint8_t *plen)
+{
+	char text[LD_TEXT_MAX], quoted[64], buf[16];
+	uint32_t addr;
+	int len, ret;
+
+	snprintf(quoted, sizeof(quoted), "'%s'", what);
+	ret = ld_text(ld, node, key, quoted, ctx, text, sizeof(text));
+	if (ret < 0)
+		return ret;
+	if (ld_parse_cidr(text, &addr, &len) < 0 || len < 0)
+		return ld_fail(ld, node, key, 0,
+			       "invalid %s '%s' %s (expected A.B.C.D/LEN)",
+			       what, text, ctx);
+	if (len < 1 || len > 30)
+		return ld_fail(
+		    ld, node, key, 0,
+		    "%s '%s' %s has prefix length %d, out of range (1..30)",
+		    what, text, ctx, len);
+	if ((addr & ld_mask((uint8_t)len)) != addr)
+		return ld_fail(
+		    ld, node, key, 0,
+		    "%s '%s' %s has host bits set (did you mean '%s/%d'?)",
+		    what, text, ctx,
+		    topo_format_ipv4(addr & ld_mask((uint8_t)len), buf), len);
+	*net = addr;
+	*plen = (uint8_t)len;
+	return 0;
+}
+
+/* Checks a node or TUN name: 1..@max - 1 characters of [A-Za-z0-9_.-]. */
+static int ld_check_name(struct loader *ld, struct fy_node *node,
+			 const char *name, size_t max, const char *kind)
+{
+	size_t len = strlen(name), i;
+	uint32_t addr;
+
+	for (i = 0; i < len; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+		      c == '-'))
+			break;
+	}
+	if (len == 0 || len >= max || i < len || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0)
+		return ld_fail(
+		    ld, node, NULL, 0,
+		    "invalid %s name '%s' (use 1 to %zu letters, digits, '_', '.' or '-', not '.' or '..')",
+		    kind, name, max - 1);
+	if (topo_parse_ipv4(name, &addr) == 0)
+		return ld_fail(
+		    ld, node, NULL, 0,
+		    "invalid %s name '%s' (a name must not read as an address)",
+		    kind, name);
+	return 0;
+}
+
+static int ld_find_node(const struct loader *ld, const char *name)
+{
+	int i;
+
+	for (i = 0; i < ld->n_nodes; i++)
+		if (strcmp(ld->nodes[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+static int ld_find_tun(const struct loader *ld, const char *name)
+{
+	int i;
+
+	for (i = 0; i < ld->n_tuns; i++)
+		if (strcmp(ld->tuns[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+/* Rejects @name if a router, host or TUN already has it. */
+static int ld_check_unique(struct loader *ld, struct fy_node *node,
+			   const char *name)
+{
+	int i = ld_find_node(ld, name);
+
+	if (i >= 0)
+		return ld_fail(ld, node, NULL, 0,
+			       "duplicate name '%s': already a %s at line %d",
+			       name, ld_kind_name(ld->nodes[i].kind),
+			       ld->nodes[i].line);
+	i = ld_find_tun(ld, name);
+	if (i >= 0)
+		return ld_fail(
+		    ld, node, NULL, 0,
+		    "duplicate name '%s': already a TUN device at line %d",
+		    name, ld->tuns[i].line);
+	return 0;
+}
+
+/* Routers and hosts. */
+
+struct ld_node_ctx {
+	struct ld_node *node;
+	char ctx[TOPO_NAME_MAX + 16];
+};
+
+static int ld_parse_tcp_open(struct loader *ld, const struct ld_pair *pair,
+			     struct ld_node_ctx *nc)
+{
+	struct fy_node *item;
+	void *iter = NULL;
+	int ret;
+
+	ret = ld_expect(ld, pair->value, pair->key, FYNT_SEQUENCE, "'tcp-open'",
+			nc->ctx);
+	if (ret < 0)
+		return ret;
+
+	while ((item = fy_node_sequence_iterate(pair->value, &iter))) {
+		struct ld_node *node = nc->node;
+		uint32_t port;
+		int i;
+
+		ret = ld_get_uint(ld, pair, item, nc->ctx, 1, 65535, &port);
+		if (ret < 0)
+			return ret;
+		for (i = 0; i < node->n_tcp_open; i++)
+			if (node->tcp_open[i] == port)
+				return ld_fail(
+				    ld, item, NULL, 0,
+				    "port %u listed twice in 'tcp-open' %s",
+				    port, nc->ctx);
+		if (node->n_tcp_open == TOPO_MAX_TCP_OPEN)
+			return ld_fail(
+			    ld, item, NULL, 0,
+			    "too many ports in 'tcp-open' %s (at most %d)",
+			    nc->ctx, TOPO_MAX_TCP_OPEN);
+		node->tcp_open[node->n_tcp_open++] = (uint16_t)port;
+	}
+	return 0;
+}
+
+static int ld_node_setting(struct loader *ld, const struct ld_pair *pair,
+			   void *data)
+{
+	struct ld_node_ctx *nc = data;
+	uint32_t value;
+	int ret;
+
+	/* An empty list may be written as an empty value. */
+	if ((strcmp(pair->name, "routes") == 0 ||
+	     strcmp(pair->name, "tcp-open") == 0) &&
+	    ld_is_null(pair->value))
+		return 0;
+	if (strcmp(pair->name, "routes") == 0) {
+		ret = ld_expect(ld, pair->value, pair->key, FYNT_SEQUENCE,
+				"'routes'", nc->ctx);
+		nc->node->routes = pair->value;
+		return ret;
+	}
+	if (strcmp(pair->name, "ttl") == 0) {
+		ret =
+		    ld_get_uint(ld, pair, pair->value, nc->ctx, 1, 255, &value);
+		nc->node->ttl = (uint8_t)value;
+		return ret;
+	}
+	if (strcmp(pair->name, "arp-timeout") == 0)
+		return ld_get_duration(ld, pair, nc->ctx,
+				       &nc->node->arp_timeout_us);
+	return ld_parse_tcp_open(ld, pair, nc);
+}
+
+static int ld_add_node(struct loader *ld, struct fy_node *name_node,
+		       struct fy_node *settings, enum topo_node_kind kind)
+{
+	struct ld_node_ctx nc;
+	char name[LD_TEXT_MAX];
+	struct ld_node *node;
+	int ret;
+
+	ret =
+	    ld_text(ld, name_node, NULL,
+		    kind == TOPO_NODE_ROUTER ? "a router name" : "a host name",
+		    "", name, sizeof(name));
+	if (ret < 0)
+		return ret;
+	ret = ld_check_name(ld, name_node, name, TOPO_NAME_MAX,
+			    ld_kind_name(kind));
+	if (ret < 0)
+		return ret;
+	ret = ld_check_unique(ld, name_node, name);
+	if (ret < 0)
+		return ret;
+
+	node = ld_push((void **)&ld->nodes, &ld->n_nodes, sizeof(*node));
+	if (!node)
+		return -ENOMEM;
+	strcpy(node->name, name);
+	node->kind = kind;
+	node->line = 1;
+	node->column = 1;
+	ld_locate(ld, name_node, &node->line, &node->column);
+	node->ttl = TOPO_DEFAULT_TTL;
+	node->arp_timeout_us = TOPO_DEFAULT_ARP_TIMEOUT_US;
+
+	if (ld_is_null(settings))
+		return 0;
+	nc.node = node;
+	snprintf(nc.ctx, sizeof(nc.ctx), "in %s %s", ld_kind_name(kind),
+		 node->name);
+	ret = ld_expect(ld, settings, name_node, FYNT_MAPPING, "the settings",
+			nc.ctx);
+	if (ret < 0)
+		return ret;
+	return ld_each_pair(ld, settings, ld_node_keys, nc.ctx, ld_node_setting,
+			    &nc);
+}
+
+static int ld_parse_nodes(struct loader *ld, struct fy_node *section,
+			  struct fy_node *key, enum topo_node_kind kind)
+{
+	const char *what = kind == TOPO_NODE_ROUTER ? "'routers'" : "'hosts'";
+	struct fy_node_pair *pair;
+	struct fy_node *item;
+	void *iter = NULL;
+	int ret;
+
+	if (ld_is_null(section))
+		return 0;
+
+	switch (fy_node_get_type(section)) {
+	case FYNT_SEQUENCE:
+		while ((item = fy_node_sequence_iterate(section, &iter))) {
+			ret = ld_add_node(ld, item, NULL, kind);
+			if (ret < 0)
+				return ret;
+		}
+		return 0;
+	case FYNT_MAPPING:
+		while ((pair = fy_node_mapping_iterate(section, &iter))) {
+			ret = ld_add_node(ld, fy_node_pair_key(pair),
+					  fy_node_pair_value(pair), kind);
+			if (ret < 0)
+				return ret;
+		}
+		return 0;
+	default:
+		return ld_fail(
+		    ld, section, key, 0,
+		    "expected a sequence or a mapping for %s, found %s", what,
+		    ld_type_name(section));
+	}
+}
+
+/* TUN devices. */
+
+struct ld_tun_ctx {
+	struct ld_tun *tun;
+	char ctx[TOPO_IFNAME_MAX + 16];
+	struct fy_node *router;
+	struct fy_node *address;
+	struct fy_node *router_address;
+};
+
+static int ld_tun_setting(struct loader *ld, const struct ld_pair *pair,
+			  void *data)
+{
+	struct ld_tun_ctx *tc = data;
+	char text[LD_TEXT_MAX];
+	int ret;
+
+	if (strcmp(pair->name, "router") == 0) {
+		tc->router = pair->value;
+		return ld_expect(ld, pair->value, pair->key, FYNT_SCALAR,
+				 "'router'", tc->ctx);
+	}
+	if (strcmp(pair->name, "address") == 0) {
+		tc->address = pair->value;
+		return ld_expect(ld, pair->value, pair->key, FYNT_SCALAR,
+				 "'address'", tc->ctx);
+	}
+	if (strcmp(pair->name, "router-address") == 0) {
+		tc->router_address = pair->value;
+		return ld_expect(ld, pair->value, pair->key, FYNT_SCALAR,
+				 "'router-address'", tc->ctx);
+	}
+	if (strcmp(pair->name, "mtu") == 0)
+		return ld_get_uint(ld, pair, pair->value, tc->ctx, 68, 65535,
+				   &tc->tun->mtu);
+
+	ret = ld_text(ld, pair->value, pair->key, "'routes'", tc->ctx, text,
+		      sizeof(text));
+	if (ret < 0)
+		return ret;
+	if (strcmp(text, "all") != 0 && strcmp(text, "none") != 0)
+		return ld_fail(
+		    ld, pair->value, pair->key, 0,
+		    "invalid routes '%s' %s (expected 'all' or 'none')", text,
+		    tc->ctx);
+	tc->tun->routes_all = strcmp(text, "all") == 0;
+	return 0;
+}
+
+static int ld_tun_router(struct loader *ld, struct ld_tun_ctx *tc,
+			 struct fy_node *at)
+{
+	char name[LD_TEXT_MAX];
+	int node, ret;
+
+	ret = ld_text(ld, tc->router, at, "'router'", tc->ctx, name,
+		      sizeof(name));
+	if (ret < 0)
+		return ret;
+	node = ld_find_node(ld, name);
+	if (node < 0)
+		return ld_fail(ld, tc->router, at, 0, "unknown router '%s' %s",
+			       name, tc->ctx);
+	if (ld->nodes[node].kind != TOPO_NODE_ROUTER)
+		return ld_fail(
+		    ld, tc->router, at, 0,
+		    "'%s' %s is a host (a TUN device attaches to a router)",
+		    name, tc->ctx);
+	tc->tun->router = node;
+	ld->nodes[node].n_links++;
+	return 0;
+}
+
+static int ld_tun_addresses(struct loader *ld, struct ld_tun_ctx *tc)
+{
+	struct ld_tun *tun = tc->tun;
+	char text[LD_TEXT_MAX], buf[16];
+	uint32_t addr, net;
+	int plen, ret;
+
+	if (!tc->address) {
+		if (tc->router_address)
+			return ld_fail(
+			    ld, tc->router_address, NULL, 0,
+			    "'router-address' %s needs 'address' (the kernel's end, A.B.C.D/LEN)",
+			    tc->ctx);
+		return 0;
+	}
+	ret = ld_text(ld, tc->address, NULL, "'address'", tc->ctx, text,
+		      sizeof(text));
+	if (ret < 0)
+		return ret;
+	if (ld_parse_cidr(text, &addr, &plen) < 0 || plen < 0)
+		return ld_fail(ld, tc->address, NULL, 0,
+			       "invalid address '%s' %s (expected A.B.C.D/LEN)",
+			       text, tc->ctx);
+	if (plen < 1 || plen > 30)
+		return ld_fail(
+		    ld, tc->address, NULL, 0,
+		    "address '%s' %s has prefix length %d, out of range (1..30)",
+		    text, tc->ctx, plen);
+	ret = ld_check_host_addr(ld, tc->address, text, addr, (uint8_t)plen,
+				 tc->ctx);
+	if (ret < 0)
+		return ret;
+	tun->address = addr;
+	tun->plen = (uint8_t)plen;
+	net = addr & ld_mask(tun->plen);
+
+	if (!tc->router_address) {
+		/* The lowest host address that the kernel does not have. */
+		tun->router_address = net + 1 == addr ? net + 2 : net + 1;
+		return 0;
+	}
+	ret = ld_text(ld, tc->router_address, NULL, "'router-address'", tc->ctx,
+		      text, sizeof(text));
+	if (ret < 0)
+		return ret;
+	if (ld_parse_cidr(text, &addr, &plen) < 0 ||
+	    (plen >= 0 && plen != tun->plen))
+		return ld_fail(
+		    ld, tc->router_address, NULL, 0,
+		    "invalid router-address '%s' %s (expected A.B.C.D in %s/%u)",
+		    text, tc->ctx, topo_format_ipv4(net, buf), tun->plen);
+	if ((addr & ld_mask(tun->plen)) != net)
+		return ld_fail(
+		    ld, tc->router_address, NULL, 0,
+		    "router-address '%s' %s is outside the subnet %s/%u of 'address'",
+		    text, tc->ctx, topo_format_ipv4(net, buf), tun->plen);
+	if (addr == tun->address)
+		return ld_fail(
+		    ld, tc->router_address, NULL, 0,
+		    "address conflict: router-address '%s' %s equals 'address'",
+		    text, tc->ctx);
+	tun->router_address = addr;
+	return ld_check_host_addr(ld, tc->router_address, text, addr, tun->plen,
+				  tc->ctx);
+}
+
+static int ld_add_tun(struct loader *ld, struct fy_node *key,
+		      struct fy_node *value)
+{
+	struct ld_tun_ctx tc = { 0 };
+	char name[LD_TEXT_MAX];
+	struct ld_tun *tun;
+	int ret;
+
+	ret =
+	    ld_text(ld, key, NULL, "a TUN device name", "", name, sizeof(name));
+	if (ret < 0)
+		return ret;
+	ret = ld_check_name(ld, key, name, TOPO_IFNAME_MAX, "TUN device");
+	if (ret < 0)
+		return ret;
+	ret = ld_check_unique(ld, key, name);
+	if (ret < 0)
+		return ret;
+	if (ld->n_tuns == LD_MAX_TUNS)
+		return ld_fail(ld, key, NULL, 0,
+			       "too many TUN devices (at most %d)",
+			       LD_MAX_TUNS);
+
+	tun = ld_push((void **)&ld->tuns, &ld->n_tuns, sizeof(*tun));
+	if (!tun)
+		return -ENOMEM;
+	strcpy(tun->name, name);
+	ld_locate(ld, key, &tun->line, &tun->column);
+	tun->mtu = TOPO_DEFAULT_MTU;
+	/* By default the kernel routes the topology into the first TUN. */
+	tun->routes_all = ld->n_tuns == 1;
+	tc.tun = tun;
+	snprintf(tc.ctx, sizeof(tc.ctx), "in tun %s", tun->name);
+
+	if (ld_is_null(value))
+		return ld_fail(
+		    ld, key, NULL, 0,
+		    "missing router %s (write '%s: ROUTER' or '%s: { router: ROUTER }')",
+		    tc.ctx, name, name);
+	if (ld_is_scalar(value)) {
+		tc.router = value;
+	} else {
+		if (fy_node_get_type(value) != FYNT_MAPPING)
+			return ld_fail(
+			    ld, value, key, 0,
+			    "expected a router name or a mapping %s, found %s",
+			    tc.ctx, ld_type_name(value));
+		ret = ld_each_pair(ld, value, ld_tun_keys, tc.ctx,
+				   ld_tun_setting, &tc);
+		if (ret < 0)
+			return ret;
+		if (!tc.router)
+			return ld_fail(ld, value, key, 0, "missing 'router' %s",
+				       tc.ctx);
+	}
+	ret = ld_tun_router(ld, &tc, key);
+	if (ret < 0)
+		return ret;
+	return ld_tun_addresses(ld, &tc);
+}
+
+static int ld_parse_tuns(struct loader *ld, struct fy_node *section,
+			 struct fy_node *key)
+{
+	struct fy_node_pair *pair;
+	void *iter = NULL;
+	int ret;
+
+	if (ld_is_null(section))
+		return 0;
+	ret = ld_expect(ld, section, key, FYNT_MAPPING, "'tun'", "");
+	if (ret < 0)
+		return ret;
+
+	while ((pair = fy_node_mapping_iterate(section, &iter))) {
+		ret = ld_add_tun(ld, fy_node_pair_key(pair),
+				 fy_node_pair_value(pair));
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* Links. */
+
+struct ld_link_ctx {
+	struct ld_link *link;
+	char label[LD_TEXT_MAX];    /* "A -- B" */
+	char ctx[LD_TEXT_MAX + 16]; /* "in link A -- B" */
+	struct fy_node *subnet;
+	struct fy_node *subnet_key;
+	struct fy_node *addresses;
+	struct fy_node *addresses_key;
+};
+
+static int ld_link_setting(struct loader *ld, const struct ld_pair *pair,
+			   void *data)
+{
+	struct ld_link_ctx *lc = data;
+
+	if (strcmp(pair->name, "delay") == 0)
+		return ld_get_duration(ld, pair, lc->ctx, &lc->link->delay_us);
+	if (strcmp(pair->name, "mtu") == 0)
+		return ld_get_uint(ld, pair, pair->value, lc->ctx, 68, 65535,
+				   &lc->link->mtu);
+	if (strcmp(pair->name, "cost") == 0)
+		return ld_get_uint(ld, pair, pair->value, lc->ctx, 1, 65535,
+				   &lc->link->cost);
+	if (strcmp(pair->name, "subnet") == 0) {
+		lc->subnet = pair->value;
+		lc->subnet_key = pair->key;
+		return 0;
+	}
+	lc->addresses = pair->value;
+	lc->addresses_key = pair->key;
+	return ld_expect(ld, pair->value, pair->key, FYNT_SEQUENCE,
+			 "'addresses'", lc->ctx);
+}
+
+/* Reads the two 'addresses' of a link, in the 'subnet' if there is one. */
+static int ld_link_addresses(struct loader *ld, struct ld_link_ctx *lc)
+{
+	struct ld_link *link = lc->link;
+	struct fy_node *items[2] = { NULL, NULL };
+	int plens[2];
+	char texts[2][LD_TEXT_MAX];
+	int i, ret;
+
+	if (fy_node_sequence_item_count(lc->addresses) != 2)
+		return ld_fail(
+		    ld, lc->addresses, lc->addresses_key, 0,
+		    "'addresses' %s needs exactly two addresses, one per end, found %d",
+		    lc->ctx, fy_node_sequence_item_count(lc->addresses));
+
+	for (i = 0; i < 2; i++) {
+		items[i] = fy_node_sequence_get_by_index(lc->addresses, i);
+		ret = ld_text(ld, items[i], lc->addresses_key, "an address",
+			      lc->ctx, texts[i], sizeof(texts[i]));
+		if (ret < 0)
+			return ret;
+		if (ld_parse_cidr(texts[i], &link->addr[i], &plens[i]) < 0 ||
+		    (plens[i] >= 0 && (plens[i] < 1 || plens[i] > 30)))
+			return ld_fail(
+			    ld, items[i], NULL, 0,
+			    "invalid address '%s' %s (expected A.B.C.D, or A.B.C.D/LEN with LEN 1..30)",
+			    texts[i], lc->ctx);
+	}
+
+	if (link->plen == 0) {
+		/* No subnet: it comes from the /LEN of the addresses. */
+		int plen = plens[0] >= 0 ? plens[0] : plens[1];
+
+		if (plen < 0)
+			return ld_fail(
+			    ld, items[0], NULL, 0,
+			    "address '%s' %s needs a prefix length (A.B.C.D/LEN), or give the link a 'subnet'",
+			    texts[0], lc->ctx);
+		link->plen = (uint8_t)plen;
+	}
+
+	for (i = 0; i < 2; i++) {
+		uint32_t net = link->addr[0] & ld_mask(link->plen);
+		char buf[16];
+
+		if ((plens[i] >= 0 && plens[i] != link->plen) ||
+		    (link->addr[i] & ld_mask(link->plen)) != net)
+			return ld_fail(
+			    ld, items[i], NULL, 0,
+			    "address '%s' %s is outside the subnet %s/%u",
+			    texts[i], lc->ctx, topo_format_ipv4(net, buf),
+			    link->plen);
+		ret = ld_check_host_addr(ld, items[i], texts[i], link->addr[i],
+					 link->plen, lc->ctx);
+		if (ret < 0)
+			return ret;
+	}
+	if (link->addr[0] == link->addr[1])
+		return ld_fail(
+		    ld, items[1], NULL, 0,
+		    "address conflict: both ends of link %s have address '%s'",
+		    lc->label, texts[1]);
+	return 0;
+}
+
+static int ld_link_subnet(struct loader *ld, struct ld_link_ctx *lc)
+{
+	struct ld_link *link = lc->link;
+	uint32_t net = 0;
+	int ret;
+
+	if (lc->subnet) {
+		ret = ld_get_subnet(ld, lc->subnet, lc->subnet_key, "subnet",
+				    lc->ctx, &net, &link->plen);
+		if (ret < 0)
+			return ret;
+	}
+	if (lc->addresses)
+		return ld_link_addresses(ld, lc);
+	if (lc->subnet) {
+		link->addr[0] = net + 1;
+		link->addr[1] = net + 2;
+	}
+	return 0;
+}
+
+/* Finds the node that end @word of a link names. */
+static int ld_link_end(struct loader *ld, struct fy_node *key, const char *word,
+		       int offset, const char *ctx)
+{
+	int node = ld_find_node(ld, word);
+
+	if (node >= 0)
+		return node;
+	if (ld_find_tun(ld, word) >= 0)
+		return ld_fail(
+		    ld, key, NULL, offset,
+		    "'%s' %s is a TUN device (attach it under 'tun' with 'router: NAME')",
+		    word, ctx);
+	return ld_fail(ld, key, NULL, offset, "unknown node '%s' %s", word,
+		       ctx);
+}
+
+/* Splits "A -- B" into its two names and their offsets. */
+static int ld_split_link(char *text, char *ends[2], int offsets[2])
+{
+	char *words[4];
+	int n = 0;
+	char *p = text;
+
+	while (*p && n < 4) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		words[n++] = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+		if (*p)
+			*p++ = '\0';
+	}
+	if (n != 3 || strcmp(words[1], "--") != 0)
+		return -EINVAL;
+	ends[0] = words[0];
+	ends[1] = words[2];
+	offsets[0] = (int)(words[0] - text);
+	offsets[1] = (int)(words[2] - text);
+	return 0;
+}
+
+static int ld_add_link(struct loader *ld, struct fy_node *key,
+		       struct fy_node *settings)
+{
+	struct ld_link_ctx lc = { 0 };
+	char text[LD_TEXT_MAX], words[LD_TEXT_MAX];
+	char *ends[2];
+	int offsets[2], i, ret;
+	struct ld_link *link;
+
+	ret = ld_text(ld, key, NULL, "a link", "", text, sizeof(text));
+	if (ret < 0)
+		return ret;
+	strcpy(words, text);
+	if (ld_split_link(words, ends, offsets) < 0)
+		return ld_fail(
+		    ld, key, NULL, 0,
+		    "invalid link '%s' (write it as 'A -- B', with spaces around '--')",
+		    text);
+	snprintf(lc.label, sizeof(lc.label), "%s -- %s", ends[0], ends[1]);
+	snprintf(lc.ctx, sizeof(lc.ctx), "in link %s", lc.label);
+
+	link = ld_push((void **)&ld->links, &ld->n_links, sizeof(*link));
+	if (!link)
+		return -ENOMEM;
+	lc.link = link;
+	link->mtu = TOPO_DEFAULT_MTU;
+	link->cost = 1;
+	ld_locate(ld, key, &link->line, &link->column);
+
+	for (i = 0; i < 2; i++) {
+		ret = ld_link_end(ld, key, ends[i], offsets[i], lc.ctx);
+		if (ret < 0)
+			return ret;
+		link->end[i] = ret;
+	}
+	if (link->end[0] == link->end[1])
+		return ld_fail(ld, key, NULL, offsets[1],
+			       "link %s connects '%s' to itself", lc.label,
+			       ends[0]);
+	ld->nodes[link->end[0]].n_links++;
+	ld->nodes[link->end[1]].n_links++;
+
+	if (ld_is_null(settings))
+		return 0;
+	ret =
+	    ld_expect(ld, settings, key, FYNT_MAPPING, "the settings", lc.ctx);
+	if (ret < 0)
+		return ret;
+	ret = ld_each_pair(ld, settings, ld_link_keys, lc.ctx, ld_link_setting,
+			   &lc);
+	if (ret < 0)
+		return ret;
+	return ld_link_subnet(ld, &lc);
+}
+
+static int ld_parse_link_item(struct loader *ld, struct fy_node *item)
+{
+	struct fy_node_pair *pair;
+	int n;
+
+	if (ld_is_scalar(item) && !ld_is_null(item))
+		return ld_add_link(ld, item, NULL);
+	if (ld_is_null(item) || fy_node_get_type(item) != FYNT_MAPPING)
+		return ld_fail(
+		    ld, item, NULL, 0,
+		    "expected 'A -- B' or 'A -- B: { settings }' in 'links', found %s",
+		    ld_type_name(item));
+
+	n = fy_node_mapping_item_count(item);
+	if (n != 1) {
+		/* A common slip: settings indented as siblings of the link. */
+		pair = fy_node_mapping_get_by_index(item, n > 1 ? 1 : 0);
+		return ld_fail(
+		    ld, pair ? fy_node_pair_key(pair) : item, item, 0,
+		    "a link item must have one key 'A -- B', found %d (indent the settings under the link, or write 'A -- B: { key: value }')",
+		    n);
+	}
+	pair = fy_node_mapping_get_by_index(item, 0);
+	return ld_add_link(ld, fy_node_pair_key(pair),
+			   fy_node_pair_value(pair));
+}
+
+static int ld_parse_links(struct loader *ld, struct fy_node *section,
+			  struct fy_node *key)
+{
+	struct fy_node *item;
+	void *iter = NULL;
+	int ret;
+
+	ret = ld_expect(ld, section, key, FYNT_SEQUENCE, "'links'", "");
+	if (ret < 0)
+		return ret;
+	if (fy_node_sequence_item_count(section) == 0)
+		return ld_fail(
+		    ld, section, key, 0,
+		    "'links' is empty (a topology needs at least one link)");
+
+	while ((item = fy_node_sequence_iterate(section, &iter))) {
+		ret = ld_parse_link_item(ld, item);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+static int ld_check_attached(struct loader *ld)
+{
+	int i;
+
+	for (i = 0; i < ld->n_nodes; i++) {
+		const struct ld_node *node = &ld->nodes[i];
+
+		if (node->n_links == 0)
+			return ld_fail_at(
+			    ld, node->line, node->column,
+			    "%s '%s' has no links (connect it in 'links')",
+			    ld_kind_name(node->kind), node->name);
+	}
+	return 0;
+}
+
+static int ld_parse_root(struct loader *ld, struct fy_node *root)
+{
+	struct fy_node *values[4] = { NULL }, *keys[4] = { NULL };
+	struct fy_node_pair *pair;
+	void *iter = NULL;
+	int i, ret;
+
+	if (ld_is_null(root))
+		return ld_fail_at(
+		    ld, 1, 1,
+		    "empty topology file (expected 'tun', 'routers', 'hosts' and 'links')");
+	if (fy_node_get_type(root) != FYNT_MAPPING)
+		return ld_fail(ld, root, NULL, 0,
+			       "expected a mapping at the top level, found %s",
+			       ld_type_name(root));
+
+	while ((pair = fy_node_mapping_iterate(root, &iter))) {
+		struct fy_node *key = fy_node_pair_key(pair);
+		char text[LD_TEXT_MAX];
+
+		ret = ld_text(ld, key, root, "a key", "at the top level", text,
+			      sizeof(text));
+		if (ret < 0)
+			return ret;
+		for (i = 0; ld_root_keys[i] && strcmp(text, ld_root_keys[i]);
+		     i++)
+			;
+		if (!ld_root_keys[i])
+			return ld_unknown_key(ld, key, text, ld_root_keys,
+					      "at the top level");
+		keys[i] = key;
+		values[i] = fy_node_pair_value(pair);
+	}
+
+	ret = ld_parse_nodes(ld, values[1], keys[1], TOPO_NODE_ROUTER);
+	if (ret < 0)
+		return ret;
+	ret = ld_parse_nodes(ld, values[2], keys[2], TOPO_NODE_HOST);
+	if (ret < 0)
+		return ret;
+	ret = ld_parse_tuns(ld, values[0], keys[0]);
+	if (ret < 0)
+		return ret;
+	if (!keys[3])
+		return ld_fail(
+		    ld, root, NULL, 0,
+		    "no 'links' in the topology (add a sequence such as 'links: [r1 -- r2]')");
+	ret = ld_parse_links(ld, values[3], keys[3]);
+	if (ret < 0)
+		return ret;
+	return ld_check_attached(ld);
+}
+
+/* The topology itself. */
+
+static int ld_build_nodes(struct loader *ld, struct topology *topo)
+{
+	int i;
+
+	topo->n_nodes = ld->n_nodes + ld->n_tuns;
+	topo->nodes = calloc((size_t)topo->n_nodes, sizeof(*topo->nodes));
+	topo->n_tuns = ld->n_tuns;
+	topo->tuns = calloc((size_t)topo->n_tuns + 1, sizeof(*topo->tuns));
+	if (!topo->nodes || !topo->tuns)
+		return -ENOMEM;
+
+	for (i = 0; i < ld->n_nodes; i++) {
+		const struct ld_node *from = &ld->nodes[i];
+		struct topo_node *node = &topo->nodes[i];
+
+		strcpy(node->name, from->name);
+		node->kind = from->kind;
+		node->n_ifaces = from->n_links;
+		memcpy(node->tcp_open, from->tcp_open, sizeof(node->tcp_open));
+		node->n_tcp_open = from->n_tcp_open;
+		node->arp_timeout_us = from->arp_timeout_us;
+		node->ttl = from->ttl;
+		node->tun = -1;
+	}
+	for (i = 0; i < ld->n_tuns; i++) {
+		struct topo_node *node = &topo->nodes[ld->n_nodes + i];
+
+		strcpy(node->name, ld->tuns[i].name);
+		node->kind = TOPO_NODE_KERNEL;
+		node->n_ifaces = 1;
+		node->arp_timeout_us = TOPO_DEFAULT_ARP_TIMEOUT_US;
+		node->ttl = TOPO_DEFAULT_TTL;
+		node->tun = i;
+
+		strcpy(topo->tuns[i].name, ld->tuns[i].name);
+		topo->tuns[i].kernel_node = ld->n_nodes + i;
+		topo->tuns[i].mtu = ld->tuns[i].mtu;
+		topo->tuns[i].routes_all = ld->tuns[i].routes_all;
+	}
+	return 0;
+}
+
+/* Adds the interface of @node on @link at the node's next free slot. */
+static int ld_attach(struct topology *topo, int *used, int node, int link,
+		     uint32_t addr, uint8_t plen)
+{
+	struct topo_node *n = &topo->nodes[node];
+	int index = n->first_iface + used[node];
+	struct topo_iface *iface = &topo->ifaces[index];
+
+	if (n->kind == TOPO_NODE_KERNEL)
+		strcpy(iface->name, n->name);
+	else
+		snprintf(iface->name, sizeof(iface->name), "eth%d", used[node]);
+	iface->node = node;
+	iface->link = link;
+	iface->addr = plen ? addr : 0;
+	iface->plen = plen;
+	used[node]++;
+	return index;
+}
+
+static void ld_connect(struct topology *topo, int link, int a, int b)
+{
+	topo->links[link].iface[0] = a;
+	topo->links[link].iface[1] = b;
+	topo->ifaces[a].peer = b;
+	topo->ifaces[b].peer = a;
+}
+
+/*
+ * Builds links and interfaces.  TUN links come first, so a router's TUN
+ * side is eth0, and each node's interfaces follow the order of its links.
+ */
+static int ld_build_links(struct loader *ld, struct topology *topo)
+{
+	int *used;
+	int i, next = 0;
+
+	topo->n_links = ld->n_tuns + ld->n_links;
+	topo->n_ifaces = 2 * topo->n_links;
+	topo->links = calloc((size_t)topo->n_links, sizeof(*topo->links));
+	topo->ifaces = calloc((size_t)topo->n_ifaces, sizeof(*topo->ifaces));
+	used = calloc((size_t)topo->n_nodes, sizeof(*used));
+	if (!topo->links || !topo->ifaces || !used) {
+		free(used);
+		return -ENOMEM;
+	}
+	for (i = 0; i < topo->n_nodes; i++) {
+		topo->nodes[i].first_iface = next;
+		next += topo->nodes[i].n_ifaces;
+	}
+
+	for (i = 0; i < ld->n_tuns; i++) {
+		const struct ld_tun *t = &ld->tuns[i];
+		struct topo_link *link = &topo->links[i];
+		int k, r;
+
+		k = ld_attach(topo, used, ld->n_nodes + i, i, t->address,
+			      t->plen);
+		r = ld_attach(topo, used, t->router, i, t->router_address,
+			      t->plen);
+		ld_connect(topo, i, k, r);
+		topo->tuns[i].kernel_iface = k;
+		topo->tuns[i].router_iface = r;
+		link->mtu = t->mtu;
+		link->cost = 1;
+		link->line = t->line;
+		link->column = t->column;
+	}
+	for (i = 0; i < ld->n_links; i++) {
+		const struct ld_link *l = &ld->links[i];
+		int index = ld->n_tuns + i;
+		struct topo_link *link = &topo->links[index];
+		int a, b;
+
+		a = ld_attach(topo, used, l->end[0], index, l->addr[0],
+			      l->plen);
+		b = ld_attach(topo, used, l->end[1], index, l->addr[1],
+			      l->plen);
+		ld_connect(topo, index, a, b);
+		link->delay_us = l->delay_us;
+		link->mtu = l->mtu;
+		link->cost = l->cost;
+		link->line = l->line;
+		link->column = l->column;
+	}
+	free(used);
+	return 0;
+}
+
+/* Static routes. */
+
+struct ld_route_ctx {
+	int node;
+	struct fy_node *item;
+	char ctx[LD_TEXT_MAX + 64]; /* "in route '...' of router r1" */
+};
+
+static int ld_route_prefix(struct loader *ld, const struct ld_route_ctx *rc,
+			   const char *word, int offset,
+			   struct topo_route *route)
+{
+	uint32_t addr;
+	char buf[16];
+	int plen;
+
+	if (strcmp(word, "default") == 0) {
+		route->prefix = 0;
+		route->plen = 0;
+		return 0;
+	}
+	if (ld_parse_cidr(word, &addr, &plen) < 0)
+		return ld_fail(
+		    ld, rc->item, NULL, offset,
+		    "invalid prefix '%s' %s (expected A.B.C.D/LEN, A.B.C.D or 'default')",
+		    word, rc->ctx);
+	if (plen < 0)
+		plen = 32;
+	if ((addr & ld_mask((uint8_t)plen)) != addr)
+		return ld_fail(
+		    ld, rc->item, NULL, offset,
+		    "prefix '%s' %s has host bits set (did you mean '%s/%d'?)",
+		    word, rc->ctx,
+		    topo_format_ipv4(addr & ld_mask((uint8_t)plen), buf), plen);
+	route->prefix = addr;
+	route->plen = (uint8_t)plen;
+	return 0;
+}
+
+/* Resolves a gateway address: the other end of one of the node's links. */
+static int ld_route_via_addr(struct loader *ld, const struct ld_route_ctx *rc,
+			     const char *word, int offset, uint32_t addr,
+			     struct topo_route *route)
+{
+	const struct topology *topo = ld->topo;
+	const struct topo_node *node = &topo->nodes[rc->node];
+	int i, owner;
+
+	for (i = node->first_iface; i < node->first_iface + node->n_ifaces;
+	     i++) {
+		const struct topo_iface *iface = &topo->ifaces[i];
+		uint32_t mask = ld_mask(iface->plen);
+
+		if ((addr & mask) == (iface->addr & mask))
+			break;
+	}
+	if (i == node->first_iface + node->n_ifaces)
+		return ld_fail(ld, rc->item, NULL, offset,
+			       "gateway '%s' %s is not in a subnet of %s", word,
+			       rc->ctx, node->name);
+	if (topo->ifaces[i].addr == addr)
+		return ld_fail(ld, rc->item, NULL, offset,
+			       "gateway '%s' %s is an address of %s itself",
+			       word, rc->ctx, node->name);
+	owner = topo_addr_owner(topo, addr);
+	if (owner != topo->ifaces[i].peer)
+		return ld_fail(
+		    ld, rc->item, NULL, offset,
+		    "gateway '%s' %s is not the address of a neighbour of %s (no interface has it)",
+		    word, rc->ctx, node->name);
+	route->iface = i;
+	route->next_iface = owner;
+	route->gateway = addr;
+	return 0;
+}
+
+/* Resolves a neighbour's name to its address on the first shared link. */
+static int ld_route_via_name(struct loader *ld, const struct ld_route_ctx *rc,
+			     const char *word, int offset,
+			     struct topo_route *route)
+{
+	const struct topology *topo = ld->topo;
+	const struct topo_node *node = &topo->nodes[rc->node];
+	int peer = topo_node_find(topo, word);
+	int i;
+
+	if (peer < 0)
+		return ld_fail(ld, rc->item, NULL, offset,
+			       "unknown node '%s' %s", word, rc->ctx);
+	for (i = node->first_iface; i < node->first_iface + node->n_ifaces;
+	     i++) {
+		int other = topo->ifaces[i].peer;
+
+		if (topo->ifaces[other].node != peer)
+			continue;
+		route->iface = i;
+		route->next_iface = other;
+		route->gateway = topo->ifaces[other].addr;
+		return 0;
+	}
+	return ld_fail(
+	    ld, rc->item, NULL, offset,
+	    "'%s' %s is not a neighbour of %s (no link connects them)", word,
+	    rc->ctx, node->name);
+}
+
+static int ld_route_via(struct loader *ld, const struct ld_route_ctx *rc,
+			const char *word, int offset, struct topo_route *route)
+{
+	uint32_t addr;
+
+	route->kind = TOPO_ROUTE_VIA;
+	if (topo_parse_ipv4(word, &addr) == 0)
+		return ld_route_via_addr(ld, rc, word, offset, addr, route);
+	if (strspn(word, "0123456789.") == strlen(word))
+		return ld_fail(
+		    ld, rc->item, NULL, offset,
+		    "invalid gateway '%s' %s (expected an address A.B.C.D or a neighbour's name)",
+		    word, rc->ctx);
+	return ld_route_via_name(ld, rc, word, offset, route);
+}
+
+/* Splits @text at blanks into at most @max words with their offsets. */
+static int ld_split_words(char *text, char **words, int *offsets, int max)
+{
+	char *p = text;
+	int n = 0;
+
+	while (*p) {
+		while (*p == ' ' || *p == '\t')
+			*p++ = '\0';
+		if (!*p)
+			break;
+		if (n == max)
+			return max + 1;
+		words[n] = p;
+		offsets[n++] = (int)(p - text);
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+	}
+	return n;
+}
+
+static int ld_route_kind(const char *word, enum topo_route_kind *kind)
+{
+	if (strcmp(word, "blackhole") == 0)
+		*kind = TOPO_ROUTE_BLACKHOLE;
+	else if (strcmp(word, "unreachable") == 0)
+		*kind = TOPO_ROUTE_UNREACHABLE;
+	else if (strcmp(word, "prohibit") == 0)
+		*kind = TOPO_ROUTE_PROHIBIT;
+	else
+		return -1;
+	return 0;
+}
+
+/* Parses one route string into @route; words are "ip route" syntax. */
+static int ld_parse_route(struct loader *ld, const struct ld_route_ctx *rc,
+			  char *text, struct topo_route *route)
+{
+	static const char usage[] =
+	    "expected 'PREFIX via ADDRESS', 'PREFIX via NODE', 'blackhole PREFIX', 'unreachable PREFIX' or 'prohibit PREFIX'";
+	char *words[LD_ROUTE_WORDS];
+	int offsets[LD_ROUTE_WORDS];
+	int n = ld_split_words(text, words, offsets, 3);
+
+	route->iface = -1;
+	route->next_iface = -1;
+	route->is_static = true;
+
+	if (n == 0)
+		return ld_fail(ld, rc->item, NULL, 0, "empty route %s (%s)",
+			       rc->ctx, usage);
+	if (ld_route_kind(words[0], &route->kind) == 0) {
+		if (n != 2)
+			return ld_fail(ld, rc->item, NULL,
+				       n > 2 ? offsets[2] : 0, "%s %s (%s)",
+				       n > 2 ? "unexpected words"
+					     : "missing prefix",
+				       rc->ctx, usage);
+		return ld_route_prefix(ld, rc, words[1], offsets[1], route);
+	}
+	if (n == 1 || strcmp(words[1], "via") != 0) {
+		int at = n == 1 ? offsets[0] : offsets[1];
+
+		return ld_fail(ld, rc->item, NULL, at,
+			       "unknown route form '%s' %s (%s)",
+			       n == 1 ? words[0] : words[1], rc->ctx, usage);
+	}
+	if (n != 3)
+		return ld_fail(
+		    ld, rc->item, NULL, n > 3 ? 0 : offsets[1], "%s %s (%s)",
+		    n > 3 ? "unexpected words" : "missing gateway after 'via'",
+		    rc->ctx, usage);
+	if (ld_route_prefix(ld, rc, words[0], offsets[0], route) < 0)
+		return -EINVAL;
+	return ld_route_via(ld, rc, words[2], offsets[2], route);
+}
+
+static int ld_add_route(struct loader *ld, int node, struct fy_node *item)
+{
+	struct topology *topo = ld->topo;
+	struct topo_node *n = &topo->nodes[node];
+	struct ld_route_ctx rc = { .node = node, .item = item };
+	char text[LD_TEXT_MAX], buf[16];
+	struct topo_route route = { 0 };
+	int index, ret;
+
+	snprintf(rc.ctx, sizeof(rc.ctx), "in 'routes' of %s %s",
+		 ld_kind_name(n->kind), n->name);
+	ret = ld_text(ld, item, NULL, "a route", rc.ctx, text, sizeof(text));
+	if (ret < 0)
+		return ret;
+	if (strspn(text, " \t") == strlen(text))
+		return ld_fail(ld, item, NULL, 0, "empty route %s", rc.ctx);
+	snprintf(rc.ctx, sizeof(rc.ctx), "in route '%s' of %s %s", text,
+		 ld_kind_name(n->kind), n->name);
+
+	ret = ld_parse_route(ld, &rc, text, &route);
+	if (ret < 0)
+		return ret;
+
+	index = rtable_get(n->table, route.prefix, route.plen);
+	if (index >= 0 && n->routes[index].is_static)
+		return ld_fail(ld, item, NULL, 0,
+			       "duplicate route for %s/%u in %s %s",
+			       topo_format_ipv4(route.prefix, buf), route.plen,
+			       ld_kind_name(n->kind), n->name);
+	return topo_set_route(topo, node, &route);
+}
+
+static int ld_add_routes(struct loader *ld)
+{
+	int i, ret;
+
+	for (i = 0; i < ld->n_nodes; i++) {
+		struct fy_node *item;
+		void *iter = NULL;
+
+		if (ld_is_null(ld->nodes[i].routes))
+			continue;
+		while ((item = fy_node_sequence_iterate(ld->nodes[i].routes,
+							&iter))) {
+			ret = ld_add_route(ld, i, item);
+			if (ret < 0)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+static int ld_build(struct loader *ld)
+{
+	int ret;
+
+	ret = ld_build_nodes(ld, ld->topo);
+	if (ret < 0)
+		return ret;
+	ret = ld_build_links(ld, ld->topo);
+	if (ret < 0)
+		return ret;
+	ret = topo_assign_addresses(ld->topo, ld->err);
+	if (ret < 0)
+		return ret;
+	ret = topo_compute_routes(ld->topo);
+	if (ret < 0)
+		return ret;
+	ret = ld_add_routes(ld);
+	if (ret < 0)
+		return ret;
+	return topo_redistribute_static(ld->topo);
+}
+
+/* Copies libfyaml's first collected error, which is 1-based already. */
+static int ld_yaml_error(struct loader *ld)
+{
+	struct fy_diag_error *e;
+	void *iter = NULL;
+
+	e = fy_diag_errors_iterate(ld->diag, &iter);
+	if (!e)
+		return ld_fail_at(
+		    ld, 1, 1,
+		    "empty topology file (expected 'tun', 'routers', 'hosts' and 'links')");
+	return ld_fail_at(ld, e->line > 0 ? e->line : 1,
+			  e->column > 0 ? e->column : 1, "%s", e->msg);
+}
+
+static struct fy_diag *ld_diag_create(void)
+{
+	struct fy_diag_cfg cfg;
+	struct fy_diag *diag;
+
+	fy_diag_cfg_default(&cfg);
+	cfg.fp = NULL;
+	cfg.output_fn = NULL;
+	cfg.level = FYET_ERROR;
+	cfg.colorize = false;
+	diag = fy_diag_create(&cfg);
+	if (diag)
+		fy_diag_set_collect_errors(diag, true);
+	return diag;
+}
+
+static void ld_nomem(struct loader *ld)
+{
+	snprintf(ld->err->message, sizeof(ld->err->message),
+		 "%s: out of memory while loading the topology", ld->name);
+}
+
+struct topology *topo_load_string(const char *name, const char *text,
+				  size_t len, struct topo_error *err)
+{
+	struct topo_error scratch;
+	struct loader ld = {
+		.name = name,
+		.text = text,
+		.len = len,
+		.err = err ? err : &scratch,
+	};
+	struct fy_parse_cfg cfg = { 0 };
+	struct fy_document *doc = NULL;
+	int ret = -ENOMEM;
+
+	ld.err->message[0] = '\0';
+	ld.diag = ld_diag_create();
+	ld.topo = calloc(1, sizeof(*ld.topo));
+	if (!ld.diag || !ld.topo)
+		goto out;
+	ld.topo->source = strdup(name);
+	if (!ld.topo->source)
+		goto out;
+
+	cfg.flags = FYPCF_QUIET | FYPCF_RESOLVE_DOCUMENT;
+	cfg.diag = ld.diag;
+	doc = fy_document_build_from_string(&cfg, text, len);
+	if (!doc || fy_diag_got_error(ld.diag)) {
+		ret = ld_yaml_error(&ld);
+		goto out;
+	}
+	ret = ld_parse_root(&ld, fy_document_root(doc));
+	if (ret == 0)
+		ret = ld_build(&ld);
+out:
+	if (ret == -ENOMEM)
+		ld_nomem(&ld);
+	fy_document_destroy(doc);
+	if (ld.diag)
+		fy_diag_destroy(ld.diag);
+	free(ld.nodes);
+	free(ld.tuns);
+	free(ld.links);
+	if (ret < 0) {
+		topo_destroy(ld.topo);
+		return NULL;
+	}
+	return ld.topo;
+}
+
+/* Reads all of @path into a new buffer.  Returns 0 or a negative errno. */
+static int ld_read_file(const char *path, char **text, size_t *len)
+{
+	size_t size = 0, cap = 4096;
+	char *buf = malloc(cap), *bigger;
+	FILE *fp;
+	int ret = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	fp = fopen(path, "r");
+	if (!fp) {
+		ret = -errno;
+		free(buf);
+		return ret;
+	}
+	for (;;) {
+		size_t n = fread(buf + size, 1, cap - size, fp);
+
+		size += n;
+		if (size < cap) {
+			if (ferror(fp))
+				ret = -EIO;
+			break;
+		}
+		if (cap >= LD_FILE_MAX) {
+			ret = -EFBIG;
+			break;
+		}
+		cap *= 2;
+		bigger = realloc(buf, cap);
+		if (!bigger) {
+			ret = -ENOMEM;
+			break;
+		}
+		buf = bigger;
+	}
+	fclose(fp);
+	if (ret < 0) {
+		free(buf);
+		return ret;
+	}
+	*text = buf;
+	*len = size;
+	return 0;
+}
+
+struct topology *topo_load_file(const char *path, struct topo_error *err)
+{
+	struct topology *topo;
+	char *text = NULL;
+	size_t len = 0;
+	int ret;
+
+	ret = ld_read_file(path, &text, &len);
+	if (ret < 0) {
+		if (err)
+			snprintf(err->message, sizeof(err->message),
+				 "%s: failed to read: %s%s", path,
+				 strerror(-ret),
+				 ret == -EFBIG ? " (at most 16 MiB)" : "");
+		errno = -ret;
+		return NULL;
+	}
+	topo = topo_load_string(path, text, len, err);
+	free(text);
+	return topo;
+}
