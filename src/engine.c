@@ -597,12 +597,13 @@ static int forward(struct engine *engine, int node, int iface, uint64_t t,
 		return -1;
 	}
 
+	/* The trace shows the packet as it arrived, before the decrement. */
+	detail.next_node = topo->ifaces[next_iface].node;
+	decide(engine, node, iface, t, pkt, ENGINE_FORWARDED, &detail);
 	if (!originated) {
 		pkt_ipv4_decrement_ttl(pkt->buf);
 		ip->ttl--;
 	}
-	detail.next_node = topo->ifaces[next_iface].node;
-	decide(engine, node, iface, t, pkt, ENGINE_FORWARDED, &detail);
 	return next_iface;
 }
 

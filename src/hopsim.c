@@ -432,6 +432,10 @@ static void trace_event(void *ctx, const struct engine_event *ev)
 	const char *iface =
 	    ev->iface >= 0 ? topo->ifaces[ev->iface].name : "local";
 
+	/* The kernel's end of a TUN device has the device's name. */
+	if (topo->nodes[ev->node].kind == TOPO_NODE_KERNEL)
+		iface = "tun";
+
 	if (pkt_ipv4_parse(ev->packet, ev->len, &ip) != PKT_VALID) {
 		printf("%10.6f %s %s: %zu bytes, not IPv4: dropped: %s\n",
 		       (double)(ev->time_us - cli->start_us) / 1e6,
