@@ -114,7 +114,7 @@ check: deps
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)sh scripts/demo
+	$(Q)$(PYTHON) scripts/demo
 
 install: hopsim
 	install -D -m 0755 hopsim $(DESTDIR)$(PREFIX)/bin/hopsim

@@ -291,7 +291,7 @@ static int check_one(struct io_net *net, struct nl_cache *routes,
 		describe_route(net, route, dst, route_text, sizeof(route_text));
 		set_error(
 		    err,
-		    "%s: overlaps route %s already in this namespace; hopsim will not capture traffic meant for another network (use --netns or change the topology's addresses)",
+		    "%s: overlaps route %s already in this namespace; hopsim will not capture traffic meant for another network (run it in another namespace with --netns, or change the topology's addresses)",
 		    text, route_text);
 		return -EEXIST;
 	}
