@@ -651,7 +651,10 @@ static void walk(struct engine *engine, int node, int iface, uint64_t t,
 			return;
 
 		link = &topo->links[topo->ifaces[next_iface].link];
-		t += link->delay_us;
+		t +=
+		    link->dir[topo_link_dir(topo, topo->ifaces[next_iface].link,
+					    topo->ifaces[next_iface].peer)]
+			.delay_us;
 		if (pkt->len > link->mtu) {
 			fragment(engine, topo->ifaces[next_iface].node,
 				 next_iface, t, pkt, link->mtu);

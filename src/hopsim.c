@@ -216,7 +216,8 @@ static void print_iface(const struct topology *topo, int i)
 	const struct topo_link *link = &topo->links[iface->link];
 	char addr[16], delay[24];
 
-	format_duration(link->delay_us, delay, sizeof(delay));
+	format_duration(link->dir[topo_link_dir(topo, iface->link, i)].delay_us,
+			delay, sizeof(delay));
 	printf("  %s %s/%u -- %s %s, delay %s, mtu %" PRIu32 "\n", iface->name,
 	       topo_format_ipv4(iface->addr, addr), iface->plen,
 	       topo->nodes[peer->node].name, peer->name, delay, link->mtu);

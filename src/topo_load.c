@@ -1594,7 +1594,8 @@ static int ld_build_links(struct loader *ld, struct topology *topo)
 		b = ld_attach(topo, used, l->end[1], index, l->addr[1],
 			      l->plen);
 		ld_connect(topo, index, a, b);
-		link->delay_us = l->delay_us;
+		link->dir[0].delay_us = l->delay_us;
+		link->dir[1].delay_us = l->delay_us;
 		link->mtu = l->mtu;
 		link->cost = l->cost;
 		link->line = l->line;

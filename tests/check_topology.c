@@ -177,10 +177,10 @@ START_TEST(default_model)
 		ck_assert_int_eq(topo->ifaces[iface->peer].peer, i);
 		ck_assert_int_eq(topo->ifaces[iface->peer].link, iface->link);
 	}
-	ck_assert_uint_eq(topo->links[0].delay_us, 0);
+	ck_assert_uint_eq(topo->links[0].dir[0].delay_us, 0);
 	ck_assert_uint_eq(topo->links[0].mtu, 1500);
 	for (i = 1; i < topo->n_links; i++) {
-		ck_assert_uint_eq(topo->links[i].delay_us, 1000);
+		ck_assert_uint_eq(topo->links[i].dir[0].delay_us, 1000);
 		ck_assert_uint_eq(topo->links[i].cost, 1);
 	}
 	topo_destroy(topo);
@@ -687,7 +687,7 @@ START_TEST(address_tun_settings)
 	check_iface(topo, "r2", 2, "eth2", "198.18.1.2", 30);
 	ck_assert_uint_eq(topo->tuns[0].mtu, 9000);
 	ck_assert_uint_eq(topo->links[0].mtu, 9000);
-	ck_assert_uint_eq(topo->links[0].delay_us, 0);
+	ck_assert_uint_eq(topo->links[0].dir[0].delay_us, 0);
 
 	ck_assert(topo->tuns[0].routes_all);
 	ck_assert(!topo->tuns[1].routes_all);
@@ -744,7 +744,7 @@ START_TEST(node_settings)
 	ck_assert_uint_eq(topo->nodes[h].arp_timeout_us, 2500);
 	ck_assert_int_eq(topo->nodes[h].n_tcp_open, 0);
 	ck_assert_int_eq(topo->nodes[h].n_routes, 1);
-	ck_assert_uint_eq(topo->links[0].delay_us, 1500000);
+	ck_assert_uint_eq(topo->links[0].dir[0].delay_us, 1500000);
 	ck_assert_uint_eq(topo->links[0].mtu, 1400);
 	ck_assert_int_eq(topo->n_tuns, 0);
 	topo_destroy(topo);

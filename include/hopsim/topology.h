@@ -18,9 +18,14 @@
 #define TOPO_MAX_TCP_OPEN 64
 
 /* Defaults that a topology file may override. */
-#define TOPO_DEFAULT_MTU	    1500
-#define TOPO_DEFAULT_ARP_TIMEOUT_US 3000000u /* Linux: 3 probes, 1 s apart */
-#define TOPO_DEFAULT_TTL	    64
+#define TOPO_DEFAULT_MTU	      1500
+#define TOPO_DEFAULT_ARP_TIMEOUT_US   3000000u /* Linux: 3 probes, 1 s apart */
+#define TOPO_DEFAULT_TTL	      64
+#define TOPO_DEFAULT_QUEUE_LIMIT      1000	/* packets, as netem's limit */
+#define TOPO_DEFAULT_REASM_TIMEOUT_US 30000000u /* Linux ipfrag_time */
+
+/* Probabilities are parts per million: 20 % is 200000. */
+#define TOPO_PPM 1000000u
 
 enum topo_node_kind {
 	TOPO_NODE_ROUTER,
@@ -46,6 +51,10 @@ struct topo_route {
 	int next_iface;	  /* VIA: interface that owns the gateway address */
 };
 
+/*
+ * An interface.  A router's loopback is an interface named "lo" with a
+ * /32 address, link -1 and peer -1: it is on no link.
+ */
 struct topo_iface {
 	char name[TOPO_IFNAME_MAX]; /* "eth0"...; kernel side: the TUN name */
 	int node;
@@ -55,13 +64,90 @@ struct topo_iface {
 	uint8_t plen;
 };
 
+enum topo_jitter_dist {
+	TOPO_JITTER_UNIFORM, /* delay +- jitter, evenly (netem's default) */
+	TOPO_JITTER_NORMAL,  /* normal, standard deviation = jitter */
+};
+
+enum topo_loss_model {
+	TOPO_LOSS_RANDOM,	   /* each packet lost with loss_ppm */
+	TOPO_LOSS_GILBERT_ELLIOTT, /* two states, as netem's gemodel */
+};
+
+/* What one direction of a link does to the packets it carries. */
+struct topo_impair {
+	uint32_t delay_us; /* one-way */
+	uint32_t jitter_us;
+	enum topo_jitter_dist jitter_dist;
+	bool allow_reorder; /* jitter may reorder packets (default: no) */
+	enum topo_loss_model loss_model;
+	uint32_t loss_ppm;	   /* RANDOM */
+	uint32_t ge_p_ppm;	   /* GILBERT_ELLIOTT: good to bad */
+	uint32_t ge_r_ppm;	   /* bad to good */
+	uint32_t ge_loss_good_ppm; /* loss in the good state (netem 1-k) */
+	uint32_t ge_loss_bad_ppm;  /* loss in the bad state (netem 1-h) */
+	uint32_t duplicate_ppm;
+	uint32_t reorder_ppm; /* sent at once, ahead of delayed packets */
+	uint32_t corrupt_ppm; /* one random bit flipped */
+	uint64_t rate_bps;    /* bandwidth in bit/s; 0 for no limit */
+	uint32_t queue_limit; /* packets waiting for the rate, then dropped */
+	bool down;	      /* drops everything; routes do not change */
+};
+
 struct topo_link {
 	int iface[2];
-	uint32_t delay_us; /* one-way, the same in each direction */
+	/* dir[0] carries packets from iface[0] to iface[1], dir[1] back. */
+	struct topo_impair dir[2];
 	uint32_t mtu;
 	uint32_t cost; /* metric for computed shortest paths, 1..65535 */
+	bool down;     /* both ways, and routes are computed without it */
 	int line;      /* where the link is written, for messages */
 	int column;
+};
+
+enum topo_icmp_source {
+	TOPO_ICMP_SOURCE_EGRESS,  /* interface the error leaves by (RFC 1812) */
+	TOPO_ICMP_SOURCE_INGRESS, /* interface the offending packet came in */
+	TOPO_ICMP_SOURCE_LOOPBACK, /* the router's loopback address */
+	TOPO_ICMP_SOURCE_FIXED,	   /* source_addr */
+};
+
+/*
+ * Token buckets that limit the ICMP errors a router sends: one per
+ * destination and one for the router.  Each bucket starts full.
+ */
+struct topo_ratelimit {
+	bool enabled;
+	uint32_t interval_us;  /* per destination: one token per interval */
+	uint32_t burst;	       /* per destination: bucket size in tokens */
+	uint32_t global_rate;  /* for the router: tokens per second; 0: none */
+	uint32_t global_burst; /* bucket size in tokens */
+	bool
+	    global_random_cost; /* each error costs 0, 1 or 2 tokens, as Linux */
+	uint64_t type_mask;	/* bit N set: ICMP type N is limited */
+	bool frag_needed_exempt; /* 3/4 is never limited */
+};
+
+/* The `linux` profile: Linux 6.x defaults for IPv4. */
+#define TOPO_RATELIMIT_LINUX                                                   \
+	((struct topo_ratelimit){ .enabled = true,                             \
+				  .interval_us = 1000000,                      \
+				  .burst = 6,                                  \
+				  .global_rate = 1000,                         \
+				  .global_burst = 50,                          \
+				  .global_random_cost = true,                  \
+				  .type_mask = 0x1818,                         \
+				  .frag_needed_exempt = true })
+
+/* How a router sends the ICMP it originates. */
+struct topo_icmp_policy {
+	bool silent;	   /* sends no ICMP errors, still forwards */
+	bool frag_needed;  /* sends 3/4; off makes a PMTU black hole */
+	bool echo;	   /* answers echo requests */
+	uint32_t delay_us; /* extra time before its own ICMP leaves */
+	enum topo_icmp_source source;
+	uint32_t source_addr; /* FIXED */
+	struct topo_ratelimit ratelimit;
 };
 
 struct topo_node {
@@ -77,6 +163,12 @@ struct topo_node {
 	uint32_t arp_timeout_us; /* wait before host unreachable */
 	uint8_t ttl; /* initial TTL of packets this node originates */
 	int tun;     /* KERNEL nodes: index into tuns; else -1 */
+	struct topo_icmp_policy icmp;
+	int loopback_iface;	   /* the "lo" interface, or -1 */
+	uint32_t reasm_timeout_us; /* fragments addressed to the node */
+	/* The static routes as written, kept to recompute routes. */
+	struct topo_route *static_routes;
+	int n_static_routes;
 };
 
 /* A TUN device: a link between one router and the host kernel. */
@@ -87,6 +179,33 @@ struct topo_tun {
 	int router_iface;
 	uint32_t mtu;
 	bool routes_all; /* the kernel routes every topology prefix here */
+};
+
+enum topo_event_kind {
+	TOPO_EVENT_LINK_DOWN, /* link goes down both ways; routes change */
+	TOPO_EVENT_LINK_UP,
+	TOPO_EVENT_LINK_SET,	 /* link takes dir[] from the event */
+	TOPO_EVENT_NODE_SET,	 /* node takes icmp, ttl, arp_timeout_us */
+	TOPO_EVENT_ROUTE_ADD,	 /* node gains static route */
+	TOPO_EVENT_ROUTE_REMOVE, /* node loses its static route for prefix */
+};
+
+/*
+ * A change the timeline makes at_us after start.  A SET event carries
+ * the complete settings the link or node has from then on, with every
+ * earlier event applied.
+ */
+struct topo_event {
+	uint64_t at_us;
+	enum topo_event_kind kind;
+	int link;		      /* LINK_*: the link, else -1 */
+	int node;		      /* NODE_SET, ROUTE_*: the node, else -1 */
+	struct topo_impair dir[2];    /* LINK_SET */
+	struct topo_icmp_policy icmp; /* NODE_SET */
+	uint8_t ttl;		      /* NODE_SET */
+	uint32_t arp_timeout_us;      /* NODE_SET */
+	struct topo_route route;      /* ROUTE_ADD; ROUTE_REMOVE: prefix */
+	int line;		      /* where the event is written */
 };
 
 struct topology {
@@ -100,6 +219,8 @@ struct topology {
 	struct topo_tun *tuns;
 	int n_tuns;
 	struct topo_addr_map *owners; /* address -> interface, opaque */
+	struct topo_event *events;    /* the timeline, sorted by at_us */
+	int n_events;
 };
 
 #define TOPO_ERROR_MAX 512
@@ -216,6 +337,36 @@ int topo_compute_routes(struct topology *topo);
 int topo_set_route(struct topology *topo, int node,
 		   const struct topo_route *route);
 int topo_redistribute_static(struct topology *topo);
+
+/*
+ * Recomputes every router's and host's routes from the current state:
+ * connected and shortest-path routes over links that are up, the static
+ * routes whose egress link is up, then redistribution and loopbacks.
+ * Returns 0 or -ENOMEM.
+ */
+int topo_rebuild_routes(struct topology *topo);
+
+/*
+ * Applies timeline @event to @topo, rebuilding the routes when the event
+ * changes a link's state or a static route.  Returns 0, -EINVAL for an
+ * event that names no link, node or route of @topo, or -ENOMEM.
+ */
+int topo_apply_event(struct topology *topo, const struct topo_event *event);
+
+/*
+ * Returns the path MTU from the kernel end of @tun to @dst: the smallest
+ * MTU of the links the forward path crosses, the TUN's included, up to
+ * where the path ends.  Returns 0 for an unknown @tun.
+ */
+uint32_t topo_path_mtu(const struct topology *topo, int tun, uint32_t dst);
+
+/* Returns the direction index (0 or 1) of @link for packets that @iface
+ * sends onto it. */
+static inline int topo_link_dir(const struct topology *topo, int link,
+				int iface)
+{
+	return topo->links[link].iface[0] == iface ? 0 : 1;
+}
 
 /* Parses "a.b.c.d" into host order.  Returns 0 or -EINVAL. */
 int topo_parse_ipv4(const char *text, uint32_t *addr);
