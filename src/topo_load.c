@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "hopsim/rtable.h"
 #include "hopsim/topology.h"
@@ -28,6 +29,11 @@ struct ld_node {
 	uint16_t tcp_open[TOPO_MAX_TCP_OPEN];
 	int n_tcp_open;
 	int n_links; /* TUN attachments included */
+	struct topo_icmp_policy icmp;
+	struct fy_node *icmp_source; /* the value of 'source' in 'icmp' */
+	uint32_t reasm_timeout_us;
+	struct fy_node *loopback; /* the 'loopback' value, or NULL */
+	uint32_t loopback_addr;
 };
 
 struct ld_tun {
@@ -46,9 +52,10 @@ struct ld_link {
 	int end[2];
 	int line;
 	int column;
-	uint32_t delay_us;
+	struct topo_impair dir[2];
 	uint32_t mtu;
 	uint32_t cost;
+	bool down;
 	uint32_t addr[2]; /* valid when plen is not 0 */
 	uint8_t plen;
 };
@@ -65,6 +72,8 @@ struct loader {
 	int n_tuns;
 	struct ld_link *links;
 	int n_links;
+	struct fy_node *timeline; /* the 'timeline' sequence, or NULL */
+	struct fy_node *timeline_key;
 	struct topology *topo;
 };
 
@@ -75,15 +84,36 @@ struct ld_pair {
 	const char *name; /* the key's text */
 };
 
-static const char *const ld_root_keys[] = { "tun", "routers", "hosts", "links",
-					    NULL };
-static const char *const ld_node_keys[] = { "routes", "ttl", "arp-timeout",
-					    "tcp-open", NULL };
+static const char *const ld_root_keys[] = { "tun",   "routers",	 "hosts",
+					    "links", "timeline", NULL };
+static const char *const ld_node_keys[] = {
+	"routes", "ttl",      "arp-timeout",	    "tcp-open",
+	"icmp",	  "loopback", "reassembly-timeout", NULL
+};
 static const char *const ld_tun_keys[] = { "router",	     "address",
 					   "router-address", "mtu",
 					   "routes",	     NULL };
-static const char *const ld_link_keys[] = { "delay",	 "mtu",	 "subnet",
-					    "addresses", "cost", NULL };
+/* The keys of one direction of a link, at link level or in its block. */
+#define LD_IMPAIR_KEYS                                                         \
+	"delay", "jitter", "distribution", "jitter-reorder", "loss",           \
+	    "duplicate", "reorder", "corrupt", "rate", "queue", "state"
+#define LD_N_LINK_KEYS 15 /* LD_IMPAIR_KEYS and the four below */
+static const char *const ld_link_keys[] = { LD_IMPAIR_KEYS, "mtu", "cost",
+					    "subnet", "addresses" };
+static const char *const ld_dir_keys[] = { LD_IMPAIR_KEYS, NULL };
+static const char *const ld_loss_keys[] = { "model",	 "p",	     "r",
+					    "loss-good", "loss-bad", NULL };
+static const char *const ld_icmp_keys[] = {
+	"silent", "frag-needed", "echo", "delay", "source", "rate-limit", NULL
+};
+static const char *const ld_ratelimit_keys[] = {
+	"interval",	      "burst", "global-rate", "global-burst", "types",
+	"frag-needed-exempt", NULL
+};
+static const char *const ld_event_keys[] = {
+	"at",  "link",	    "router",	    "host", "state",
+	"set", "add-route", "remove-route", NULL
+};
 
 static uint32_t ld_mask(uint8_t plen)
 {
@@ -517,11 +547,11 @@ static int ld_get_uint(struct loader *ld, const struct ld_pair *pair,
 }
 
 /*
- * Parses "0" or a decimal number with unit us, ms or s into microseconds.
- * Returns 0, -EINVAL (malformed), -EDOM (a number without unit), -ERANGE
- * (above the maximum) or -ENOTSUP (finer than a microsecond).
+ * Parses "0" or a decimal number with unit us, ms or s into microseconds,
+ * at most @max.  Returns 0, -EINVAL (malformed), -EDOM (a number without
+ * unit), -ERANGE (above @max) or -ENOTSUP (finer than a microsecond).
  */
-static int ld_parse_duration(const char *text, uint32_t *us)
+static int ld_parse_duration(const char *text, uint64_t max, uint64_t *us)
 {
 	uint64_t whole = 0, frac = 0, scale = 1, unit;
 	int digits = 0, frac_digits = 0;
@@ -554,52 +584,326 @@ static int ld_parse_duration(const char *text, uint32_t *us)
 	if (unit == 0)
 		return -EDOM;
 
-	if (whole > LD_MAX_DURATION_US || whole * unit > LD_MAX_DURATION_US)
+	if (whole > max || whole * unit > max)
 		return -ERANGE;
 	if ((frac * unit) % scale != 0)
 		return -ENOTSUP;
 	whole = whole * unit + frac * unit / scale;
-	if (whole > LD_MAX_DURATION_US)
+	if (whole > max)
 		return -ERANGE;
-	*us = (uint32_t)whole;
+	*us = whole;
 	return 0;
+}
+
+/* Formats @us as the file writes durations: "0", "250us", "2ms", "3s". */
+static const char *ld_format_duration(uint64_t us, char *buf, size_t size)
+{
+	if (us == 0)
+		snprintf(buf, size, "0");
+	else if (us % 1000000u == 0)
+		snprintf(buf, size, "%llus",
+			 (unsigned long long)(us / 1000000u));
+	else if (us % 1000u == 0)
+		snprintf(buf, size, "%llums", (unsigned long long)(us / 1000u));
+	else
+		snprintf(buf, size, "%lluus", (unsigned long long)us);
+	return buf;
+}
+
+/* Reads the duration @node from @min to @max microseconds. */
+static int ld_get_duration_in(struct loader *ld, const struct ld_pair *pair,
+			      struct fy_node *node, const char *ctx,
+			      uint64_t min, uint64_t max, uint64_t *us)
+{
+	char text[LD_TEXT_MAX], what[64], low[24], high[24];
+	int ret;
+
+	snprintf(what, sizeof(what), "'%s'", pair->name);
+	ret = ld_text(ld, node, pair->key, what, ctx, text, sizeof(text));
+	if (ret < 0)
+		return ret;
+
+	ret = ld_parse_duration(text, max, us);
+	if (ret == 0 && *us < min)
+		ret = -ERANGE;
+	switch (ret) {
+	case 0:
+		return 0;
+	case -EDOM:
+		return ld_fail(
+		    ld, node, pair->key, 0,
+		    "%s '%s' %s has no unit (write '%sms', '%sus' or '%ss')",
+		    pair->name, text, ctx, text, text, text);
+	case -ERANGE:
+		return ld_fail(ld, node, pair->key, 0,
+			       "%s '%s' %s is out of range (%s to %s)",
+			       pair->name, text, ctx,
+			       ld_format_duration(min, low, sizeof(low)),
+			       ld_format_duration(max, high, sizeof(high)));
+	case -ENOTSUP:
+		return ld_fail(
+		    ld, node, pair->key, 0,
+		    "%s '%s' %s is not a whole number of microseconds",
+		    pair->name, text, ctx);
+	default:
+		return ld_fail(
+		    ld, node, pair->key, 0,
+		    "invalid %s '%s' %s (expected a number with unit us, ms or s, such as '2.5ms', or '0')",
+		    pair->name, text, ctx);
+	}
 }
 
 static int ld_get_duration(struct loader *ld, const struct ld_pair *pair,
 			   const char *ctx, uint32_t *us)
 {
+	uint64_t value;
+	int ret;
+
+	ret = ld_get_duration_in(ld, pair, pair->value, ctx, 0,
+				 LD_MAX_DURATION_US, &value);
+	if (ret == 0)
+		*us = (uint32_t)value;
+	return ret;
+}
+
+/*
+ * Parses a percentage "N%" or "N.NNNN%", 0 to 100, into parts per
+ * million.  Returns 0, -EINVAL (malformed), -EDOM (no '%' sign), -ERANGE
+ * (above 100 %) or -ENOTSUP (finer than 0.0001 %, one part per million).
+ */
+static int ld_parse_percent(const char *text, uint32_t *ppm)
+{
+	uint64_t whole = 0, frac = 0;
+	int digits = 0, frac_digits = 0;
+	const char *p = text;
+
+	for (; *p >= '0' && *p <= '9' && digits < 12; p++, digits++)
+		whole = whole * 10 + (uint64_t)(*p - '0');
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++, frac_digits++) {
+			if (frac_digits >= 4 && *p != '0')
+				return -ENOTSUP;
+			if (frac_digits < 4)
+				frac = frac * 10 + (uint64_t)(*p - '0');
+		}
+		if (frac_digits == 0)
+			return -EINVAL;
+	}
+	if (digits == 0)
+		return -EINVAL;
+	if (*p == '\0')
+		return -EDOM;
+	if (strcmp(p, "%") != 0)
+		return -EINVAL;
+
+	for (; frac_digits < 4; frac_digits++)
+		frac *= 10;
+	if (whole > 100 || whole * 10000 + frac > 1000000)
+		return -ERANGE;
+	*ppm = (uint32_t)(whole * 10000 + frac);
+	return 0;
+}
+
+static int ld_get_percent(struct loader *ld, const struct ld_pair *pair,
+			  struct fy_node *node, const char *ctx, uint32_t *ppm)
+{
 	char text[LD_TEXT_MAX], what[64];
 	int ret;
 
 	snprintf(what, sizeof(what), "'%s'", pair->name);
-	ret =
-	    ld_text(ld, pair->value, pair->key, what, ctx, text, sizeof(text));
+	ret = ld_text(ld, node, pair->key, what, ctx, text, sizeof(text));
 	if (ret < 0)
 		return ret;
 
-	switch (ld_parse_duration(text, us)) {
+	switch (ld_parse_percent(text, ppm)) {
+	case 0:
+		return 0;
+	case -EDOM:
+		return ld_fail(ld, node, pair->key, 0,
+			       "%s '%s' %s has no %% sign (write '%s%%')",
+			       pair->name, text, ctx, text);
+	case -ERANGE:
+		return ld_fail(ld, node, pair->key, 0,
+			       "%s '%s' %s is out of range (0%% to 100%%)",
+			       pair->name, text, ctx);
+	case -ENOTSUP:
+		return ld_fail(
+		    ld, node, pair->key, 0,
+		    "%s '%s' %s is finer than 0.0001%% (one part per million)",
+		    pair->name, text, ctx);
+	default:
+		return ld_fail(
+		    ld, node, pair->key, 0,
+		    "invalid %s '%s' %s (expected a percentage such as '5%%' or '0.5%%')",
+		    pair->name, text, ctx);
+	}
+}
+
+#define LD_MAX_RATE_BPS 100000000000ull /* 100gbit */
+
+/* A rate unit as tc writes it, and its size in bits per second. */
+struct ld_rate_unit {
+	const char *name;
+	uint64_t bits;
+	bool bytes; /* tc's bps family: bytes per second */
+};
+
+static const struct ld_rate_unit ld_rate_units[] = {
+	{ "bit", 1, false },	    { "kbit", 1000, false },
+	{ "mbit", 1000000, false }, { "gbit", 1000000000, false },
+	{ "bps", 8, true },	    { "kbps", 8000, true },
+	{ "mbps", 8000000, true },  { "gbps", 8000000000ull, true },
+};
+
+/*
+ * Parses a rate with a tc unit (bit, kbit, mbit, gbit, in any case) into
+ * bits per second; "0" is no limit.  Returns 0, -EINVAL (malformed),
+ * -EDOM (a number without unit), -EPROTO (a unit of tc's bps family, in
+ * bytes, with its unit in @unit), -ERANGE (above 100gbit) or -ENOTSUP
+ * (not a whole number of bits per second).
+ */
+static int ld_parse_rate(const char *text, uint64_t *bps,
+			 const struct ld_rate_unit **unit)
+{
+	uint64_t whole = 0, frac = 0, scale = 1;
+	int digits = 0, frac_digits = 0;
+	const char *p = text;
+	size_t i;
+
+	for (; *p >= '0' && *p <= '9' && digits < 12; p++, digits++)
+		whole = whole * 10 + (uint64_t)(*p - '0');
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9' && frac_digits < 9;
+		     p++, frac_digits++) {
+			frac = frac * 10 + (uint64_t)(*p - '0');
+			scale *= 10;
+		}
+		if (frac_digits == 0)
+			return -EINVAL;
+	}
+	if (digits == 0)
+		return -EINVAL;
+	if (*p == '\0') {
+		if (whole != 0 || frac != 0)
+			return -EDOM;
+		*bps = 0;
+		return 0;
+	}
+	for (i = 0; i < sizeof(ld_rate_units) / sizeof(ld_rate_units[0]); i++)
+		if (strcasecmp(p, ld_rate_units[i].name) == 0)
+			break;
+	if (i == sizeof(ld_rate_units) / sizeof(ld_rate_units[0]))
+		return -EINVAL;
+	*unit = &ld_rate_units[i];
+	if (ld_rate_units[i].bytes)
+		return -EPROTO;
+
+	if (whole > LD_MAX_RATE_BPS / (*unit)->bits)
+		return -ERANGE;
+	if ((frac * (*unit)->bits) % scale != 0)
+		return -ENOTSUP;
+	whole = whole * (*unit)->bits + frac * (*unit)->bits / scale;
+	if (whole > LD_MAX_RATE_BPS)
+		return -ERANGE;
+	*bps = whole;
+	return 0;
+}
+
+static int ld_get_rate(struct loader *ld, const struct ld_pair *pair,
+		       struct fy_node *node, const char *ctx, uint64_t *bps)
+{
+	const struct ld_rate_unit *unit = NULL;
+	char text[LD_TEXT_MAX];
+	int ret;
+
+	ret = ld_text(ld, node, pair->key, "'rate'", ctx, text, sizeof(text));
+	if (ret < 0)
+		return ret;
+
+	switch (ld_parse_rate(text, bps, &unit)) {
 	case 0:
 		return 0;
 	case -EDOM:
 		return ld_fail(
-		    ld, pair->value, pair->key, 0,
-		    "%s '%s' %s has no unit (write '%sms', '%sus' or '%ss')",
-		    pair->name, text, ctx, text, text, text);
+		    ld, node, pair->key, 0,
+		    "rate '%s' %s has no unit (write '%skbit', '%smbit' or '%sgbit')",
+		    text, ctx, text, text, text);
+	case -EPROTO:
+		return ld_fail(
+		    ld, node, pair->key, 0,
+		    "rate '%s' %s is in bytes per second: tc's '%s' means bytes, not bits (write the rate in bit, kbit, mbit or gbit, such as '10mbit')",
+		    text, ctx, unit->name);
 	case -ERANGE:
-		return ld_fail(ld, pair->value, pair->key, 0,
-			       "%s '%s' %s is out of range (0 to 60s)",
-			       pair->name, text, ctx);
+		return ld_fail(ld, node, pair->key, 0,
+			       "rate '%s' %s is out of range (at most 100gbit)",
+			       text, ctx);
 	case -ENOTSUP:
 		return ld_fail(
-		    ld, pair->value, pair->key, 0,
-		    "%s '%s' %s is not a whole number of microseconds",
-		    pair->name, text, ctx);
+		    ld, node, pair->key, 0,
+		    "rate '%s' %s is not a whole number of bits per second",
+		    text, ctx);
 	default:
 		return ld_fail(
-		    ld, pair->value, pair->key, 0,
-		    "invalid %s '%s' %s (expected a number with unit us, ms or s, such as '2.5ms', or '0')",
-		    pair->name, text, ctx);
+		    ld, node, pair->key, 0,
+		    "invalid rate '%s' %s (expected a number with unit bit, kbit, mbit or gbit, such as '10mbit' or '1.5mbit', or '0' for no limit)",
+		    text, ctx);
 	}
+}
+
+/* Reads a boolean: YAML's true or false, or on, off, yes or no. */
+static int ld_get_bool(struct loader *ld, const struct ld_pair *pair,
+		       struct fy_node *node, const char *ctx, bool *out)
+{
+	static const char *const yes[] = { "true", "on", "yes" };
+	static const char *const no[] = { "false", "off", "no" };
+	char text[LD_TEXT_MAX], what[64];
+	int i, ret;
+
+	snprintf(what, sizeof(what), "'%s'", pair->name);
+	ret = ld_text(ld, node, pair->key, what, ctx, text, sizeof(text));
+	if (ret < 0)
+		return ret;
+	for (i = 0; i < 3; i++) {
+		if (strcasecmp(text, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcasecmp(text, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	return ld_fail(
+	    ld, node, pair->key, 0,
+	    "invalid %s '%s' %s (expected true or false, on or off, yes or no)",
+	    pair->name, text, ctx);
+}
+
+/*
+ * Reads one word of @choices into @index.  @expected lists them for the
+ * message ("'up' or 'down'").
+ */
+static int ld_get_choice(struct loader *ld, const struct ld_pair *pair,
+			 struct fy_node *node, const char *ctx,
+			 const char *const *choices, const char *expected,
+			 int *index)
+{
+	char text[LD_TEXT_MAX], what[64];
+	int i, ret;
+
+	snprintf(what, sizeof(what), "'%s'", pair->name);
+	ret = ld_text(ld, node, pair->key, what, ctx, text, sizeof(text));
+	if (ret < 0)
+		return ret;
+	for (i = 0; choices[i]; i++) {
+		if (strcmp(text, choices[i]) == 0) {
+			*index = i;
+			return 0;
+		}
+	}
+	return ld_fail(ld, node, pair->key, 0,
+		       "invalid %s '%s' %s (expected %s)", pair->name, text,
+		       ctx, expected);
 }
 
 /* Parses "A.B.C.D" or "A.B.C.D/LEN"; @plen is -1 without "/LEN". */
@@ -797,6 +1101,233 @@ static int ld_parse_tcp_open(struct loader *ld, const struct ld_pair *pair,
 	return 0;
 }
 
+/* The ICMP policy of a node that the file does not change. */
+static struct topo_icmp_policy ld_default_icmp(void)
+{
+	return (struct topo_icmp_policy){
+		.frag_needed = true,
+		.echo = true,
+		.source = TOPO_ICMP_SOURCE_EGRESS,
+	};
+}
+
+/* The policy that an 'icmp' mapping changes, and names for messages. */
+struct ld_icmp_ctx {
+	struct topo_icmp_policy *icmp;
+	struct fy_node *source; /* the 'source' value, if the mapping has one */
+	char node[TOPO_NAME_MAX + 16]; /* "router r1" */
+	char ctx[TOPO_NAME_MAX + 48];  /* "in 'icmp' of router r1" */
+};
+
+static int ld_parse_types(struct loader *ld, const struct ld_pair *pair,
+			  const char *ctx, uint64_t *mask)
+{
+	struct fy_node *item;
+	void *iter = NULL;
+	int ret;
+
+	*mask = 0;
+	if (ld_is_null(pair->value))
+		return 0;
+	ret = ld_expect(ld, pair->value, pair->key, FYNT_SEQUENCE, "'types'",
+			ctx);
+	if (ret < 0)
+		return ret;
+	while ((item = fy_node_sequence_iterate(pair->value, &iter))) {
+		uint32_t type;
+
+		ret = ld_get_uint(ld, pair, item, ctx, 0, 63, &type);
+		if (ret < 0)
+			return ret;
+		if (*mask & (1ull << type))
+			return ld_fail(
+			    ld, item, NULL, 0,
+			    "ICMP type %u listed twice in 'types' %s", type,
+			    ctx);
+		*mask |= 1ull << type;
+	}
+	return 0;
+}
+
+static int ld_ratelimit_setting(struct loader *ld, const struct ld_pair *pair,
+				void *data)
+{
+	struct ld_icmp_ctx *ic = data;
+	struct topo_ratelimit *rl = &ic->icmp->ratelimit;
+
+	if (strcmp(pair->name, "interval") == 0)
+		return ld_get_duration(ld, pair, ic->ctx, &rl->interval_us);
+	if (strcmp(pair->name, "burst") == 0)
+		return ld_get_uint(ld, pair, pair->value, ic->ctx, 1, 1000000,
+				   &rl->burst);
+	if (strcmp(pair->name, "global-rate") == 0)
+		return ld_get_uint(ld, pair, pair->value, ic->ctx, 0, 1000000,
+				   &rl->global_rate);
+	if (strcmp(pair->name, "global-burst") == 0)
+		return ld_get_uint(ld, pair, pair->value, ic->ctx, 1, 1000000,
+				   &rl->global_burst);
+	if (strcmp(pair->name, "types") == 0)
+		return ld_parse_types(ld, pair, ic->ctx, &rl->type_mask);
+	return ld_get_bool(ld, pair, pair->value, ic->ctx,
+			   &rl->frag_needed_exempt);
+}
+
+/*
+ * Reads 'rate-limit': 'off', 'linux', or a mapping that starts from the
+ * linux profile without its random cost per error.
+ */
+static int ld_parse_ratelimit(struct loader *ld, const struct ld_pair *pair,
+			      struct ld_icmp_ctx *ic)
+{
+	struct ld_icmp_ctx inner = { .icmp = ic->icmp };
+	char text[LD_TEXT_MAX];
+	int ret;
+
+	if (!ld_is_null(pair->value) &&
+	    fy_node_get_type(pair->value) == FYNT_MAPPING) {
+		ic->icmp->ratelimit = TOPO_RATELIMIT_LINUX;
+		ic->icmp->ratelimit.global_random_cost = false;
+		snprintf(inner.ctx, sizeof(inner.ctx), "in 'rate-limit' of %s",
+			 ic->node);
+		return ld_each_pair(ld, pair->value, ld_ratelimit_keys,
+				    inner.ctx, ld_ratelimit_setting, &inner);
+	}
+	ret = ld_text(ld, pair->value, pair->key, "'rate-limit'", ic->ctx, text,
+		      sizeof(text));
+	if (ret < 0)
+		return ret;
+	if (strcmp(text, "off") == 0) {
+		ic->icmp->ratelimit = (struct topo_ratelimit){ 0 };
+		return 0;
+	}
+	if (strcmp(text, "linux") == 0) {
+		ic->icmp->ratelimit = TOPO_RATELIMIT_LINUX;
+		return 0;
+	}
+	return ld_fail(
+	    ld, pair->value, pair->key, 0,
+	    "invalid rate-limit '%s' %s (expected 'off', 'linux' or a mapping with 'interval', 'burst', 'global-rate', 'global-burst', 'types' or 'frag-needed-exempt')",
+	    text, ic->ctx);
+}
+
+/* Reads 'source': egress, ingress, loopback or an IPv4 address. */
+static int ld_parse_icmp_source(struct loader *ld, const struct ld_pair *pair,
+				struct ld_icmp_ctx *ic)
+{
+	static const char *const names[] = { "egress", "ingress", "loopback",
+					     NULL };
+	char text[LD_TEXT_MAX];
+	uint32_t addr;
+	int i, ret;
+
+	ret = ld_text(ld, pair->value, pair->key, "'source'", ic->ctx, text,
+		      sizeof(text));
+	if (ret < 0)
+		return ret;
+	ic->source = pair->value;
+	for (i = 0; names[i]; i++) {
+		if (strcmp(text, names[i]) == 0) {
+			ic->icmp->source = (enum topo_icmp_source)i;
+			return 0;
+		}
+	}
+	if (topo_parse_ipv4(text, &addr) < 0)
+		return ld_fail(
+		    ld, pair->value, pair->key, 0,
+		    "invalid source '%s' %s (expected 'egress', 'ingress', 'loopback' or an address A.B.C.D)",
+		    text, ic->ctx);
+	if (addr >> 24 == 0 || addr >> 24 == 127 || addr >> 28 >= 14)
+		return ld_fail(
+		    ld, pair->value, pair->key, 0,
+		    "source '%s' %s is not usable as a source address (0/8, loopback, multicast or reserved)",
+		    text, ic->ctx);
+	ic->icmp->source = TOPO_ICMP_SOURCE_FIXED;
+	ic->icmp->source_addr = addr;
+	return 0;
+}
+
+static int ld_icmp_setting(struct loader *ld, const struct ld_pair *pair,
+			   void *data)
+{
+	struct ld_icmp_ctx *ic = data;
+	struct topo_icmp_policy *icmp = ic->icmp;
+
+	if (strcmp(pair->name, "silent") == 0)
+		return ld_get_bool(ld, pair, pair->value, ic->ctx,
+				   &icmp->silent);
+	if (strcmp(pair->name, "frag-needed") == 0)
+		return ld_get_bool(ld, pair, pair->value, ic->ctx,
+				   &icmp->frag_needed);
+	if (strcmp(pair->name, "echo") == 0)
+		return ld_get_bool(ld, pair, pair->value, ic->ctx, &icmp->echo);
+	if (strcmp(pair->name, "delay") == 0)
+		return ld_get_duration(ld, pair, ic->ctx, &icmp->delay_us);
+	if (strcmp(pair->name, "source") == 0)
+		return ld_parse_icmp_source(ld, pair, ic);
+	return ld_parse_ratelimit(ld, pair, ic);
+}
+
+/*
+ * Applies the 'icmp' mapping @pair to @icmp, which keeps the settings
+ * the mapping does not name.  @kind and @name name the node.  Sets
+ * @*source to the 'source' value when there is one.
+ */
+static int ld_parse_icmp(struct loader *ld, const struct ld_pair *pair,
+			 enum topo_node_kind kind, const char *name,
+			 struct topo_icmp_policy *icmp, struct fy_node **source)
+{
+	struct ld_icmp_ctx ic = { .icmp = icmp };
+	char in_node[TOPO_NAME_MAX + 24];
+	int ret;
+
+	snprintf(ic.node, sizeof(ic.node), "%s %s", ld_kind_name(kind), name);
+	snprintf(ic.ctx, sizeof(ic.ctx), "in 'icmp' of %s", ic.node);
+	snprintf(in_node, sizeof(in_node), "in %s", ic.node);
+	if (ld_is_null(pair->value))
+		return 0;
+	ret = ld_expect(ld, pair->value, pair->key, FYNT_MAPPING, "'icmp'",
+			in_node);
+	if (ret < 0)
+		return ret;
+	ret = ld_each_pair(ld, pair->value, ld_icmp_keys, ic.ctx,
+			   ld_icmp_setting, &ic);
+	if (ret == 0 && ic.source)
+		*source = ic.source;
+	return ret;
+}
+
+/* Reads 'loopback: A.B.C.D' (or A.B.C.D/32) of a router. */
+static int ld_parse_loopback(struct loader *ld, const struct ld_pair *pair,
+			     struct ld_node_ctx *nc)
+{
+	struct ld_node *node = nc->node;
+	char text[LD_TEXT_MAX];
+	int plen, ret;
+
+	if (node->kind != TOPO_NODE_ROUTER)
+		return ld_fail(ld, pair->key, NULL, 0,
+			       "'loopback' %s: only routers have a loopback",
+			       nc->ctx);
+	ret = ld_text(ld, pair->value, pair->key, "'loopback'", nc->ctx, text,
+		      sizeof(text));
+	if (ret < 0)
+		return ret;
+	if (ld_parse_cidr(text, &node->loopback_addr, &plen) < 0 ||
+	    (plen >= 0 && plen != 32))
+		return ld_fail(
+		    ld, pair->value, pair->key, 0,
+		    "invalid loopback '%s' %s (expected an address A.B.C.D, a /32)",
+		    text, nc->ctx);
+	if (node->loopback_addr >> 24 == 0 ||
+	    node->loopback_addr >> 24 == 127 || node->loopback_addr >> 28 >= 14)
+		return ld_fail(
+		    ld, pair->value, pair->key, 0,
+		    "loopback '%s' %s is not usable on an interface (0/8, loopback, multicast or reserved)",
+		    text, nc->ctx);
+	node->loopback = pair->value;
+	return 0;
+}
+
 static int ld_node_setting(struct loader *ld, const struct ld_pair *pair,
 			   void *data)
 {
@@ -824,7 +1355,38 @@ static int ld_node_setting(struct loader *ld, const struct ld_pair *pair,
 	if (strcmp(pair->name, "arp-timeout") == 0)
 		return ld_get_duration(ld, pair, nc->ctx,
 				       &nc->node->arp_timeout_us);
+	if (strcmp(pair->name, "icmp") == 0)
+		return ld_parse_icmp(ld, pair, nc->node->kind, nc->node->name,
+				     &nc->node->icmp, &nc->node->icmp_source);
+	if (strcmp(pair->name, "loopback") == 0)
+		return ld_parse_loopback(ld, pair, nc);
+	if (strcmp(pair->name, "reassembly-timeout") == 0) {
+		uint64_t us;
+
+		ret = ld_get_duration_in(ld, pair, pair->value, nc->ctx, 1,
+					 LD_MAX_DURATION_US, &us);
+		nc->node->reasm_timeout_us = (uint32_t)us;
+		return ret;
+	}
 	return ld_parse_tcp_open(ld, pair, nc);
+}
+
+/* Rejects 'source: loopback' on a node without 'loopback'. */
+static int ld_check_icmp_source(struct loader *ld, struct fy_node *source,
+				const struct topo_icmp_policy *icmp,
+				const struct ld_node *node)
+{
+	if (icmp->source != TOPO_ICMP_SOURCE_LOOPBACK || node->loopback)
+		return 0;
+	if (node->kind != TOPO_NODE_ROUTER)
+		return ld_fail(
+		    ld, source, NULL, 0,
+		    "source 'loopback' in 'icmp' of %s %s needs a loopback, and only routers have one",
+		    ld_kind_name(node->kind), node->name);
+	return ld_fail(
+	    ld, source, NULL, 0,
+	    "source 'loopback' in 'icmp' of router %s needs 'loopback: A.B.C.D' on router %s",
+	    node->name, node->name);
 }
 
 static int ld_add_node(struct loader *ld, struct fy_node *name_node,
@@ -859,6 +1421,8 @@ static int ld_add_node(struct loader *ld, struct fy_node *name_node,
 	ld_locate(ld, name_node, &node->line, &node->column);
 	node->ttl = TOPO_DEFAULT_TTL;
 	node->arp_timeout_us = TOPO_DEFAULT_ARP_TIMEOUT_US;
+	node->icmp = ld_default_icmp();
+	node->reasm_timeout_us = TOPO_DEFAULT_REASM_TIMEOUT_US;
 
 	if (ld_is_null(settings))
 		return 0;
@@ -869,8 +1433,11 @@ static int ld_add_node(struct loader *ld, struct fy_node *name_node,
 			nc.ctx);
 	if (ret < 0)
 		return ret;
-	return ld_each_pair(ld, settings, ld_node_keys, nc.ctx, ld_node_setting,
-			    &nc);
+	ret = ld_each_pair(ld, settings, ld_node_keys, nc.ctx, ld_node_setting,
+			   &nc);
+	if (ret < 0)
+		return ret;
+	return ld_check_icmp_source(ld, node->icmp_source, &node->icmp, node);
 }
 
 static int ld_parse_nodes(struct loader *ld, struct fy_node *section,
@@ -1133,38 +1700,279 @@ static int ld_parse_tuns(struct loader *ld, struct fy_node *section,
 
 /* Links. */
 
+/* The settings of a link direction that the file does not change. */
+static struct topo_impair ld_default_impair(void)
+{
+	return (struct topo_impair){ .queue_limit = TOPO_DEFAULT_QUEUE_LIMIT };
+}
+
+/*
+ * The target of a link's settings: a link being loaded, or the running
+ * copy of a link that a timeline 'set' changes.  With @timeline true the
+ * keys that cannot change are rejected.
+ */
 struct ld_link_ctx {
-	struct ld_link *link;
+	struct ld_link *link; /* NULL on the timeline */
+	bool timeline;
+	struct topo_impair *dir; /* dir[0] from ends[0], dir[1] back */
+	uint32_t *mtu;
+	bool *down;
+	const char *ends[2];
+	const char *keys[LD_N_LINK_KEYS + 3]; /* link keys, end names, NULL */
+	struct ld_pair blocks[2];   /* the direction block of each end */
 	char label[LD_TEXT_MAX];    /* "A -- B" */
-	char ctx[LD_TEXT_MAX + 16]; /* "in link A -- B" */
+	char ctx[LD_TEXT_MAX + 64]; /* "in link A -- B" */
 	struct fy_node *subnet;
 	struct fy_node *subnet_key;
 	struct fy_node *addresses;
 	struct fy_node *addresses_key;
 };
 
+static void ld_link_ctx_init(struct ld_link_ctx *lc, const char *a,
+			     const char *b)
+{
+	int i;
+
+	for (i = 0; i < LD_N_LINK_KEYS; i++)
+		lc->keys[i] = ld_link_keys[i];
+	lc->ends[0] = a;
+	lc->ends[1] = b;
+	lc->keys[LD_N_LINK_KEYS] = a;
+	lc->keys[LD_N_LINK_KEYS + 1] = b;
+	lc->keys[LD_N_LINK_KEYS + 2] = NULL;
+	snprintf(lc->label, sizeof(lc->label), "%s -- %s", a, b);
+}
+
+/* Gilbert-Elliott settings as the 'loss' mapping writes them. */
+struct ld_ge {
+	const char *ctx;
+	bool model;
+	bool has_p;
+	bool has_r;
+	uint32_t p;
+	uint32_t r;
+	uint32_t good;
+	uint32_t bad;
+};
+
+static int ld_ge_setting(struct loader *ld, const struct ld_pair *pair,
+			 void *data)
+{
+	static const char *const models[] = { "gilbert-elliott", NULL };
+	struct ld_ge *ge = data;
+	int model;
+
+	if (strcmp(pair->name, "model") == 0) {
+		ge->model = true;
+		return ld_get_choice(
+		    ld, pair, pair->value, ge->ctx, models,
+		    "'gilbert-elliott'; write independent loss as 'loss: N%'",
+		    &model);
+	}
+	if (strcmp(pair->name, "p") == 0) {
+		ge->has_p = true;
+		return ld_get_percent(ld, pair, pair->value, ge->ctx, &ge->p);
+	}
+	if (strcmp(pair->name, "r") == 0) {
+		ge->has_r = true;
+		return ld_get_percent(ld, pair, pair->value, ge->ctx, &ge->r);
+	}
+	if (strcmp(pair->name, "loss-good") == 0)
+		return ld_get_percent(ld, pair, pair->value, ge->ctx,
+				      &ge->good);
+	return ld_get_percent(ld, pair, pair->value, ge->ctx, &ge->bad);
+}
+
+/* Reads 'loss': a percentage, or a Gilbert-Elliott mapping. */
+static int ld_parse_loss(struct loader *ld, const struct ld_pair *pair,
+			 const char *ctx, struct topo_impair *d)
+{
+	char inner[LD_TEXT_MAX + 80];
+	struct ld_ge ge = { .ctx = inner, .bad = TOPO_PPM };
+	const char *missing;
+	int ret;
+
+	if (ld_is_null(pair->value) ||
+	    fy_node_get_type(pair->value) != FYNT_MAPPING) {
+		ret = ld_get_percent(ld, pair, pair->value, ctx, &d->loss_ppm);
+		if (ret == 0)
+			d->loss_model = TOPO_LOSS_RANDOM;
+		return ret;
+	}
+	snprintf(inner, sizeof(inner), "in 'loss' of %s", ctx + 3);
+	ret = ld_each_pair(ld, pair->value, ld_loss_keys, inner, ld_ge_setting,
+			   &ge);
+	if (ret < 0)
+		return ret;
+	missing = !ge.model   ? "model: gilbert-elliott"
+		  : !ge.has_p ? "p"
+		  : !ge.has_r ? "r"
+			      : NULL;
+	if (missing)
+		return ld_fail(
+		    ld, pair->value, pair->key, 0,
+		    "missing '%s' %s (write 'loss: { model: gilbert-elliott, p: 1%%, r: 30%% }', p from good to bad, r back)",
+		    missing, inner);
+	d->loss_model = TOPO_LOSS_GILBERT_ELLIOTT;
+	d->loss_ppm = 0;
+	d->ge_p_ppm = ge.p;
+	d->ge_r_ppm = ge.r;
+	d->ge_loss_good_ppm = ge.good;
+	d->ge_loss_bad_ppm = ge.bad;
+	return 0;
+}
+
+/* Applies one key of LD_IMPAIR_KEYS to the direction @d. */
+static int ld_impair_setting(struct loader *ld, const struct ld_pair *pair,
+			     const char *ctx, struct topo_impair *d)
+{
+	static const char *const dists[] = { "uniform", "normal", NULL };
+	static const char *const states[] = { "up", "down", NULL };
+	const char *name = pair->name;
+	int index, ret;
+
+	if (strcmp(name, "delay") == 0)
+		return ld_get_duration(ld, pair, ctx, &d->delay_us);
+	if (strcmp(name, "jitter") == 0)
+		return ld_get_duration(ld, pair, ctx, &d->jitter_us);
+	if (strcmp(name, "distribution") == 0) {
+		ret = ld_get_choice(ld, pair, pair->value, ctx, dists,
+				    "'uniform' or 'normal'", &index);
+		d->jitter_dist = (enum topo_jitter_dist)index;
+		return ret;
+	}
+	if (strcmp(name, "jitter-reorder") == 0)
+		return ld_get_bool(ld, pair, pair->value, ctx,
+				   &d->allow_reorder);
+	if (strcmp(name, "loss") == 0)
+		return ld_parse_loss(ld, pair, ctx, d);
+	if (strcmp(name, "duplicate") == 0)
+		return ld_get_percent(ld, pair, pair->value, ctx,
+				      &d->duplicate_ppm);
+	if (strcmp(name, "reorder") == 0)
+		return ld_get_percent(ld, pair, pair->value, ctx,
+				      &d->reorder_ppm);
+	if (strcmp(name, "corrupt") == 0)
+		return ld_get_percent(ld, pair, pair->value, ctx,
+				      &d->corrupt_ppm);
+	if (strcmp(name, "rate") == 0)
+		return ld_get_rate(ld, pair, pair->value, ctx, &d->rate_bps);
+	if (strcmp(name, "queue") == 0)
+		return ld_get_uint(ld, pair, pair->value, ctx, 1, 100000,
+				   &d->queue_limit);
+	ret = ld_get_choice(ld, pair, pair->value, ctx, states,
+			    "'up' or 'down'", &index);
+	d->down = index == 1;
+	return ret;
+}
+
+/* One direction block: the direction it fills, and its context. */
+struct ld_dir_ctx {
+	struct topo_impair *dir;
+	char ctx[LD_TEXT_MAX + 128]; /* "in link A -- B, direction A -> B" */
+};
+
+static int ld_dir_setting(struct loader *ld, const struct ld_pair *pair,
+			  void *data)
+{
+	struct ld_dir_ctx *dc = data;
+
+	return ld_impair_setting(ld, pair, dc->ctx, dc->dir);
+}
+
+/* Rejects a key that a timeline 'set' cannot change. */
+static int ld_fixed_key(struct loader *ld, const struct ld_pair *pair,
+			const char *ctx, const char *hint)
+{
+	return ld_fail(ld, pair->key, NULL, 0,
+		       "'%s' %s cannot change on the timeline%s", pair->name,
+		       ctx, hint);
+}
+
 static int ld_link_setting(struct loader *ld, const struct ld_pair *pair,
 			   void *data)
 {
+	static const char *const states[] = { "up", "down", NULL };
 	struct ld_link_ctx *lc = data;
+	const char *name = pair->name;
+	int i, index, ret;
 
-	if (strcmp(pair->name, "delay") == 0)
-		return ld_get_duration(ld, pair, lc->ctx, &lc->link->delay_us);
-	if (strcmp(pair->name, "mtu") == 0)
+	for (i = 0; i < 2; i++) {
+		if (name != lc->ends[i])
+			continue;
+		lc->blocks[i] = *pair;
+		if (ld_is_null(pair->value))
+			return 0;
+		return ld_expect(ld, pair->value, pair->key, FYNT_MAPPING,
+				 "a direction block", lc->ctx);
+	}
+	if (strcmp(name, "mtu") == 0)
 		return ld_get_uint(ld, pair, pair->value, lc->ctx, 68, 65535,
-				   &lc->link->mtu);
-	if (strcmp(pair->name, "cost") == 0)
+				   lc->mtu);
+	if (lc->timeline && strcmp(name, "state") == 0)
+		return ld_fail(
+		    ld, pair->key, NULL, 0,
+		    "'state' %s cannot change the link's state (write 'state: down' or 'state: up' as the event's action, or 'state' in a direction block for one direction)",
+		    lc->ctx);
+	if (lc->timeline &&
+	    (strcmp(name, "cost") == 0 || strcmp(name, "subnet") == 0 ||
+	     strcmp(name, "addresses") == 0))
+		return ld_fixed_key(ld, pair, lc->ctx, "");
+	if (strcmp(name, "state") == 0) {
+		ret = ld_get_choice(ld, pair, pair->value, lc->ctx, states,
+				    "'up' or 'down'", &index);
+		*lc->down = index == 1;
+		return ret;
+	}
+	if (strcmp(name, "cost") == 0)
 		return ld_get_uint(ld, pair, pair->value, lc->ctx, 1, 65535,
 				   &lc->link->cost);
-	if (strcmp(pair->name, "subnet") == 0) {
+	if (strcmp(name, "subnet") == 0) {
 		lc->subnet = pair->value;
 		lc->subnet_key = pair->key;
 		return 0;
 	}
-	lc->addresses = pair->value;
-	lc->addresses_key = pair->key;
-	return ld_expect(ld, pair->value, pair->key, FYNT_SEQUENCE,
-			 "'addresses'", lc->ctx);
+	if (strcmp(name, "addresses") == 0) {
+		lc->addresses = pair->value;
+		lc->addresses_key = pair->key;
+		return ld_expect(ld, pair->value, pair->key, FYNT_SEQUENCE,
+				 "'addresses'", lc->ctx);
+	}
+	/* A link-level setting applies to both directions. */
+	ret = ld_impair_setting(ld, pair, lc->ctx, &lc->dir[0]);
+	if (ret < 0)
+		return ret;
+	return ld_impair_setting(ld, pair, lc->ctx, &lc->dir[1]);
+}
+
+/*
+ * Applies the settings mapping @settings to @lc: link-level keys first,
+ * then each direction block, which overrides them for packets that its
+ * end sends.
+ */
+static int ld_link_settings(struct loader *ld, struct fy_node *settings,
+			    struct ld_link_ctx *lc)
+{
+	int i, ret;
+
+	ret =
+	    ld_each_pair(ld, settings, lc->keys, lc->ctx, ld_link_setting, lc);
+	if (ret < 0)
+		return ret;
+
+	for (i = 0; i < 2; i++) {
+		struct ld_dir_ctx dc = { .dir = &lc->dir[i] };
+
+		if (!lc->blocks[i].key || ld_is_null(lc->blocks[i].value))
+			continue;
+		snprintf(dc.ctx, sizeof(dc.ctx), "%s, direction %s -> %s",
+			 lc->ctx, lc->ends[i], lc->ends[1 - i]);
+		ret = ld_each_pair(ld, lc->blocks[i].value, ld_dir_keys, dc.ctx,
+				   ld_dir_setting, &dc);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
 }
 
 /* Reads the two 'addresses' of a link, in the 'subnet' if there is one. */
@@ -1315,13 +2123,18 @@ static int ld_add_link(struct loader *ld, struct fy_node *key,
 		    ld, key, NULL, 0,
 		    "invalid link '%s' (write it as 'A -- B', with spaces around '--')",
 		    text);
-	snprintf(lc.label, sizeof(lc.label), "%s -- %s", ends[0], ends[1]);
+	ld_link_ctx_init(&lc, ends[0], ends[1]);
 	snprintf(lc.ctx, sizeof(lc.ctx), "in link %s", lc.label);
 
 	link = ld_push((void **)&ld->links, &ld->n_links, sizeof(*link));
 	if (!link)
 		return -ENOMEM;
 	lc.link = link;
+	lc.dir = link->dir;
+	lc.mtu = &link->mtu;
+	lc.down = &link->down;
+	link->dir[0] = ld_default_impair();
+	link->dir[1] = ld_default_impair();
 	link->mtu = TOPO_DEFAULT_MTU;
 	link->cost = 1;
 	ld_locate(ld, key, &link->line, &link->column);
@@ -1345,8 +2158,7 @@ static int ld_add_link(struct loader *ld, struct fy_node *key,
 	    ld_expect(ld, settings, key, FYNT_MAPPING, "the settings", lc.ctx);
 	if (ret < 0)
 		return ret;
-	ret = ld_each_pair(ld, settings, ld_link_keys, lc.ctx, ld_link_setting,
-			   &lc);
+	ret = ld_link_settings(ld, settings, &lc);
 	if (ret < 0)
 		return ret;
 	return ld_link_subnet(ld, &lc);
@@ -1420,7 +2232,7 @@ static int ld_check_attached(struct loader *ld)
 
 static int ld_parse_root(struct loader *ld, struct fy_node *root)
 {
-	struct fy_node *values[4] = { NULL }, *keys[4] = { NULL };
+	struct fy_node *values[5] = { NULL }, *keys[5] = { NULL };
 	struct fy_node_pair *pair;
 	void *iter = NULL;
 	int i, ret;
@@ -1468,6 +2280,9 @@ static int ld_parse_root(struct loader *ld, struct fy_node *root)
 	ret = ld_parse_links(ld, values[3], keys[3]);
 	if (ret < 0)
 		return ret;
+	/* Events name links and routes, so they are read once those exist. */
+	ld->timeline = values[4];
+	ld->timeline_key = keys[4];
 	return ld_check_attached(ld);
 }
 
@@ -1496,6 +2311,11 @@ static int ld_build_nodes(struct loader *ld, struct topology *topo)
 		node->arp_timeout_us = from->arp_timeout_us;
 		node->ttl = from->ttl;
 		node->tun = -1;
+		node->icmp = from->icmp;
+		node->reasm_timeout_us = from->reasm_timeout_us;
+		node->loopback_iface = -1;
+		if (from->loopback)
+			node->n_ifaces++;
 	}
 	for (i = 0; i < ld->n_tuns; i++) {
 		struct topo_node *node = &topo->nodes[ld->n_nodes + i];
@@ -1506,6 +2326,9 @@ static int ld_build_nodes(struct loader *ld, struct topology *topo)
 		node->arp_timeout_us = TOPO_DEFAULT_ARP_TIMEOUT_US;
 		node->ttl = TOPO_DEFAULT_TTL;
 		node->tun = i;
+		node->icmp = ld_default_icmp();
+		node->reasm_timeout_us = TOPO_DEFAULT_REASM_TIMEOUT_US;
+		node->loopback_iface = -1;
 
 		strcpy(topo->tuns[i].name, ld->tuns[i].name);
 		topo->tuns[i].kernel_node = ld->n_nodes + i;
@@ -1543,6 +2366,101 @@ static void ld_connect(struct topology *topo, int link, int a, int b)
 	topo->ifaces[b].peer = a;
 }
 
+/* Adds each router's loopback "lo" after its other interfaces. */
+static void ld_attach_loopbacks(struct loader *ld, struct topology *topo,
+				int *used)
+{
+	int i;
+
+	for (i = 0; i < ld->n_nodes; i++) {
+		struct topo_iface *lo;
+		int index;
+
+		if (!ld->nodes[i].loopback)
+			continue;
+		index = ld_attach(topo, used, i, -1, ld->nodes[i].loopback_addr,
+				  32);
+		lo = &topo->ifaces[index];
+		strcpy(lo->name, "lo");
+		lo->peer = -1;
+		topo->nodes[i].loopback_iface = index;
+	}
+}
+
+/* The subnet of TUN @i, as topo_assign_addresses() will give it. */
+static void ld_tun_subnet(const struct ld_tun *tun, int i, uint32_t *net,
+			  uint8_t *plen)
+{
+	if (tun->plen) {
+		*net = tun->address & ld_mask(tun->plen);
+		*plen = tun->plen;
+	} else {
+		*net = 0xc6120000u + 4u * (uint32_t)i; /* 198.18.0.(4i)/30 */
+		*plen = 30;
+	}
+}
+
+/*
+ * Rejects a loopback address that another loopback has, or that lies in
+ * the subnet of a TUN device or of a link written with an address.
+ * Automatic link subnets skip the loopbacks.
+ */
+static int ld_check_loopback(struct loader *ld, int node)
+{
+	const struct ld_node *n = &ld->nodes[node];
+	uint32_t lo = n->loopback_addr, net;
+	char text[16], buf[16];
+	uint8_t plen;
+	int i;
+
+	topo_format_ipv4(lo, text);
+	for (i = 0; i < node; i++) {
+		if (ld->nodes[i].loopback && ld->nodes[i].loopback_addr == lo)
+			return ld_fail(
+			    ld, n->loopback, NULL, 0,
+			    "address conflict: loopback '%s' of router %s is already the loopback of router %s (line %d)",
+			    text, n->name, ld->nodes[i].name,
+			    ld->nodes[i].line);
+	}
+	for (i = 0; i < ld->n_tuns; i++) {
+		ld_tun_subnet(&ld->tuns[i], i, &net, &plen);
+		if ((lo & ld_mask(plen)) == net)
+			return ld_fail(
+			    ld, n->loopback, NULL, 0,
+			    "address conflict: loopback '%s' of router %s is inside subnet %s/%u of tun %s (line %d)",
+			    text, n->name, topo_format_ipv4(net, buf), plen,
+			    ld->tuns[i].name, ld->tuns[i].line);
+	}
+	for (i = 0; i < ld->n_links; i++) {
+		const struct ld_link *l = &ld->links[i];
+
+		net = l->addr[0] & ld_mask(l->plen);
+		if (l->plen == 0 || (lo & ld_mask(l->plen)) != net)
+			continue;
+		return ld_fail(
+		    ld, n->loopback, NULL, 0,
+		    "address conflict: loopback '%s' of router %s is inside subnet %s/%u of link %s -- %s (line %d)",
+		    text, n->name, topo_format_ipv4(net, buf), l->plen,
+		    ld->nodes[l->end[0]].name, ld->nodes[l->end[1]].name,
+		    l->line);
+	}
+	return 0;
+}
+
+static int ld_check_loopbacks(struct loader *ld)
+{
+	int i, ret;
+
+	for (i = 0; i < ld->n_nodes; i++) {
+		if (!ld->nodes[i].loopback)
+			continue;
+		ret = ld_check_loopback(ld, i);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
 /*
  * Builds links and interfaces.  TUN links come first, so a router's TUN
  * side is eth0, and each node's interfaces follow the order of its links.
@@ -1553,17 +2471,22 @@ static int ld_build_links(struct loader *ld, struct topology *topo)
 	int i, next = 0;
 
 	topo->n_links = ld->n_tuns + ld->n_links;
-	topo->n_ifaces = 2 * topo->n_links;
 	topo->links = calloc((size_t)topo->n_links, sizeof(*topo->links));
-	topo->ifaces = calloc((size_t)topo->n_ifaces, sizeof(*topo->ifaces));
 	used = calloc((size_t)topo->n_nodes, sizeof(*used));
-	if (!topo->links || !topo->ifaces || !used) {
+	if (!topo->links || !used) {
 		free(used);
 		return -ENOMEM;
 	}
 	for (i = 0; i < topo->n_nodes; i++) {
 		topo->nodes[i].first_iface = next;
 		next += topo->nodes[i].n_ifaces;
+	}
+	/* Two interfaces per link, and one per loopback. */
+	topo->n_ifaces = next;
+	topo->ifaces = calloc((size_t)next + 1, sizeof(*topo->ifaces));
+	if (!topo->ifaces) {
+		free(used);
+		return -ENOMEM;
 	}
 
 	for (i = 0; i < ld->n_tuns; i++) {
@@ -1578,6 +2501,8 @@ static int ld_build_links(struct loader *ld, struct topology *topo)
 		ld_connect(topo, i, k, r);
 		topo->tuns[i].kernel_iface = k;
 		topo->tuns[i].router_iface = r;
+		link->dir[0] = ld_default_impair();
+		link->dir[1] = ld_default_impair();
 		link->mtu = t->mtu;
 		link->cost = 1;
 		link->line = t->line;
@@ -1594,13 +2519,15 @@ static int ld_build_links(struct loader *ld, struct topology *topo)
 		b = ld_attach(topo, used, l->end[1], index, l->addr[1],
 			      l->plen);
 		ld_connect(topo, index, a, b);
-		link->dir[0].delay_us = l->delay_us;
-		link->dir[1].delay_us = l->delay_us;
+		link->dir[0] = l->dir[0];
+		link->dir[1] = l->dir[1];
 		link->mtu = l->mtu;
 		link->cost = l->cost;
+		link->down = l->down;
 		link->line = l->line;
 		link->column = l->column;
 	}
+	ld_attach_loopbacks(ld, topo, used);
 	free(used);
 	return 0;
 }
@@ -1698,7 +2625,7 @@ static int ld_route_via_name(struct loader *ld, const struct ld_route_ctx *rc,
 	     i++) {
 		int other = topo->ifaces[i].peer;
 
-		if (topo->ifaces[other].node != peer)
+		if (other < 0 || topo->ifaces[other].node != peer)
 			continue;
 		route->iface = i;
 		route->next_iface = other;
@@ -1804,36 +2731,73 @@ static int ld_parse_route(struct loader *ld, const struct ld_route_ctx *rc,
 	return ld_route_via(ld, rc, words[2], offsets[2], route);
 }
 
-static int ld_add_route(struct loader *ld, int node, struct fy_node *item)
+/* Returns the index of the static route for @prefix/@plen in @routes, or -1. */
+static int ld_find_static(const struct topo_route *routes, int n,
+			  uint32_t prefix, uint8_t plen)
 {
-	struct topology *topo = ld->topo;
-	struct topo_node *n = &topo->nodes[node];
-	struct ld_route_ctx rc = { .node = node, .item = item };
-	char text[LD_TEXT_MAX], buf[16];
-	struct topo_route route = { 0 };
-	int index, ret;
+	int i;
 
-	snprintf(rc.ctx, sizeof(rc.ctx), "in 'routes' of %s %s",
+	for (i = 0; i < n; i++)
+		if (routes[i].prefix == prefix && routes[i].plen == plen)
+			return i;
+	return -1;
+}
+
+/* Appends @route to the static routes @*routes of @*n entries. */
+static int ld_append_static(struct topo_route **routes, int *n,
+			    const struct topo_route *route)
+{
+	struct topo_route *slot;
+
+	slot = ld_push((void **)routes, n, sizeof(*slot));
+	if (!slot)
+		return -ENOMEM;
+	*slot = *route;
+	return 0;
+}
+
+/*
+ * Parses the route string @item of @node into @route; @where names it
+ * in messages ("'routes'", "'add-route' of timeline event").
+ */
+static int ld_read_route(struct loader *ld, int node, struct fy_node *item,
+			 struct fy_node *key, const char *where,
+			 struct topo_route *route)
+{
+	const struct topo_node *n = &ld->topo->nodes[node];
+	struct ld_route_ctx rc = { .node = node, .item = item };
+	char text[LD_TEXT_MAX];
+	int ret;
+
+	snprintf(rc.ctx, sizeof(rc.ctx), "in %s of %s %s", where,
 		 ld_kind_name(n->kind), n->name);
-	ret = ld_text(ld, item, NULL, "a route", rc.ctx, text, sizeof(text));
+	ret = ld_text(ld, item, key, "a route", rc.ctx, text, sizeof(text));
 	if (ret < 0)
 		return ret;
 	if (strspn(text, " \t") == strlen(text))
-		return ld_fail(ld, item, NULL, 0, "empty route %s", rc.ctx);
+		return ld_fail(ld, item, key, 0, "empty route %s", rc.ctx);
 	snprintf(rc.ctx, sizeof(rc.ctx), "in route '%s' of %s %s", text,
 		 ld_kind_name(n->kind), n->name);
+	return ld_parse_route(ld, &rc, text, route);
+}
 
-	ret = ld_parse_route(ld, &rc, text, &route);
+static int ld_add_route(struct loader *ld, int node, struct fy_node *item)
+{
+	struct topo_node *n = &ld->topo->nodes[node];
+	struct topo_route route = { 0 };
+	char buf[16];
+	int ret;
+
+	ret = ld_read_route(ld, node, item, NULL, "'routes'", &route);
 	if (ret < 0)
 		return ret;
-
-	index = rtable_get(n->table, route.prefix, route.plen);
-	if (index >= 0 && n->routes[index].is_static)
+	if (ld_find_static(n->static_routes, n->n_static_routes, route.prefix,
+			   route.plen) >= 0)
 		return ld_fail(ld, item, NULL, 0,
 			       "duplicate route for %s/%u in %s %s",
 			       topo_format_ipv4(route.prefix, buf), route.plen,
 			       ld_kind_name(n->kind), n->name);
-	return topo_set_route(topo, node, &route);
+	return ld_append_static(&n->static_routes, &n->n_static_routes, &route);
 }
 
 static int ld_add_routes(struct loader *ld)
@@ -1856,11 +2820,515 @@ static int ld_add_routes(struct loader *ld)
 	return 0;
 }
 
+/* The timeline. */
+
+#define LD_MAX_AT_US 86400000000ull /* one day */
+
+/* A timeline event as the file writes it. */
+struct ld_event {
+	struct fy_node *item;
+	int order; /* position in the file, to keep ties in file order */
+	bool has_at;
+	uint64_t at_us;
+	struct ld_pair target; /* 'link', 'router' or 'host' */
+	struct ld_pair action; /* 'state', 'set', 'add-route', 'remove-route' */
+	int link;
+	int node;
+	char label[LD_TEXT_MAX + 16]; /* "link A -- B", "router r1" */
+	char ctx[LD_TEXT_MAX + 64];   /* "in timeline event for link A -- B" */
+};
+
+/* The settings of a node at the point of the timeline being read. */
+struct ld_node_state {
+	struct topo_icmp_policy icmp;
+	uint8_t ttl;
+	uint32_t arp_timeout_us;
+	struct topo_route *routes; /* static routes */
+	int n_routes;
+};
+
+/* The events as read, and the running copies of the links and nodes. */
+struct ld_timeline {
+	struct ld_event *events;
+	int n_events;
+	struct topo_link *links;
+	struct ld_node_state *nodes;
+};
+
+static bool ld_is_target(const char *key)
+{
+	return strcmp(key, "link") == 0 || strcmp(key, "router") == 0 ||
+	       strcmp(key, "host") == 0;
+}
+
+static int ld_event_setting(struct loader *ld, const struct ld_pair *pair,
+			    void *data)
+{
+	struct ld_event *ev = data;
+	struct ld_pair *slot;
+
+	if (strcmp(pair->name, "at") == 0) {
+		ev->has_at = true;
+		return ld_get_duration_in(ld, pair, pair->value,
+					  "in timeline event", 0, LD_MAX_AT_US,
+					  &ev->at_us);
+	}
+	slot = ld_is_target(pair->name) ? &ev->target : &ev->action;
+	if (slot->key)
+		return ld_fail(
+		    ld, pair->key, NULL, 0,
+		    "timeline event has two %s, '%s' and '%s' (write one event for each)",
+		    slot == &ev->target ? "targets" : "actions", slot->name,
+		    pair->name);
+	*slot = *pair;
+	return 0;
+}
+
+/* Returns the first link that joins nodes @a and @b, or -1. */
+static int ld_find_link(const struct topology *topo, int a, int b)
+{
+	int i;
+
+	for (i = 0; i < topo->n_links; i++) {
+		int x = topo->ifaces[topo->links[i].iface[0]].node;
+		int y = topo->ifaces[topo->links[i].iface[1]].node;
+
+		if ((x == a && y == b) || (x == b && y == a))
+			return i;
+	}
+	return -1;
+}
+
+/* Resolves 'link: "A -- B"', in either order, to a link of the topology. */
+static int ld_event_link(struct loader *ld, struct ld_event *ev)
+{
+	const struct topology *topo = ld->topo;
+	char text[LD_TEXT_MAX], words[LD_TEXT_MAX], name[LD_TEXT_MAX];
+	int offsets[2], nodes[2], i, ret;
+	char *ends[2];
+
+	ret = ld_text(ld, ev->target.value, ev->target.key, "'link'",
+		      "in timeline event", text, sizeof(text));
+	if (ret < 0)
+		return ret;
+	strcpy(words, text);
+	if (ld_split_link(words, ends, offsets) < 0)
+		return ld_fail(
+		    ld, ev->target.value, NULL, 0,
+		    "invalid link '%s' in timeline event (write it as 'A -- B', with spaces around '--')",
+		    text);
+	for (i = 0; i < 2; i++) {
+		nodes[i] = ld_find_node(ld, ends[i]);
+		if (nodes[i] < 0)
+			return ld_fail(
+			    ld, ev->target.value, NULL, offsets[i],
+			    "unknown node '%s' in link '%s' of timeline event",
+			    ends[i], text);
+	}
+	ev->link = ld_find_link(topo, nodes[0], nodes[1]);
+	if (ev->link < 0)
+		return ld_fail(
+		    ld, ev->target.value, NULL, 0,
+		    "no link joins '%s' and '%s' in timeline event (the event must name a link from 'links')",
+		    ends[0], ends[1]);
+	topo_link_name(topo, ev->link, name, sizeof(name));
+	snprintf(ev->label, sizeof(ev->label), "link %s", name);
+	return 0;
+}
+
+/* Resolves 'router: NAME' or 'host: NAME'. */
+static int ld_event_node(struct loader *ld, struct ld_event *ev)
+{
+	enum topo_node_kind kind = strcmp(ev->target.name, "router") == 0
+				       ? TOPO_NODE_ROUTER
+				       : TOPO_NODE_HOST;
+	char name[LD_TEXT_MAX], what[16];
+	int ret;
+
+	snprintf(what, sizeof(what), "'%s'", ev->target.name);
+	ret = ld_text(ld, ev->target.value, ev->target.key, what,
+		      "in timeline event", name, sizeof(name));
+	if (ret < 0)
+		return ret;
+	ev->node = ld_find_node(ld, name);
+	if (ev->node < 0)
+		return ld_fail(ld, ev->target.value, NULL, 0,
+			       "unknown %s '%s' in timeline event",
+			       ld_kind_name(kind), name);
+	if (ld->nodes[ev->node].kind != kind)
+		return ld_fail(
+		    ld, ev->target.value, NULL, 0,
+		    "'%s' in timeline event is a %s (write '%s: %s')", name,
+		    ld_kind_name(ld->nodes[ev->node].kind),
+		    ld_kind_name(ld->nodes[ev->node].kind), name);
+	snprintf(ev->label, sizeof(ev->label), "%s %s", ld_kind_name(kind),
+		 name);
+	return 0;
+}
+
+/* Checks that the action of @ev applies to its target. */
+static int ld_event_check_action(struct loader *ld, const struct ld_event *ev)
+{
+	bool for_link = strcmp(ev->action.name, "state") == 0 ||
+			strcmp(ev->action.name, "set") == 0;
+	bool for_node = strcmp(ev->action.name, "state") != 0;
+
+	if (ev->link >= 0 && !for_link)
+		return ld_fail(
+		    ld, ev->action.key, NULL, 0,
+		    "'%s' %s applies to routers and hosts only (a link takes 'state' or 'set')",
+		    ev->action.name, ev->ctx);
+	if (ev->node >= 0 && !for_node)
+		return ld_fail(
+		    ld, ev->action.key, NULL, 0,
+		    "'%s' %s applies to links only (a %s takes 'set', 'add-route' or 'remove-route')",
+		    ev->action.name, ev->ctx, ev->target.name);
+	return 0;
+}
+
+/* Reads the 'at', target and action of one event, in file order. */
+static int ld_read_event(struct loader *ld, struct fy_node *item,
+			 struct ld_event *ev)
+{
+	int ret;
+
+	ev->item = item;
+	ev->link = -1;
+	ev->node = -1;
+	if (ld_is_null(item) || fy_node_get_type(item) != FYNT_MAPPING)
+		return ld_fail(
+		    ld, item, ld->timeline, 0,
+		    "expected a mapping for a timeline event, found %s (write '- { at: 5s, link: \"r1 -- r2\", state: down }')",
+		    ld_type_name(item));
+	ret = ld_each_pair(ld, item, ld_event_keys, "in timeline event",
+			   ld_event_setting, ev);
+	if (ret < 0)
+		return ret;
+	if (!ev->has_at)
+		return ld_fail(
+		    ld, item, NULL, 0,
+		    "missing 'at' in timeline event (the time from start, such as 'at: 5s')");
+	if (!ev->target.key)
+		return ld_fail(
+		    ld, item, NULL, 0,
+		    "timeline event has no target (add 'link: \"A -- B\"', 'router: NAME' or 'host: NAME')");
+
+	ret = strcmp(ev->target.name, "link") == 0 ? ld_event_link(ld, ev)
+						   : ld_event_node(ld, ev);
+	if (ret < 0)
+		return ret;
+	snprintf(ev->ctx, sizeof(ev->ctx), "in timeline event for %s",
+		 ev->label);
+	if (!ev->action.key)
+		return ld_fail(
+		    ld, item, NULL, 0,
+		    "timeline event for %s has no action (add %s)", ev->label,
+		    ev->link >= 0
+			? "'state: down', 'state: up' or 'set: { ... }'"
+			: "'set: { ... }', 'add-route: ROUTE' or 'remove-route: PREFIX'");
+	return ld_event_check_action(ld, ev);
+}
+
+static int ld_event_cmp(const void *pa, const void *pb)
+{
+	const struct ld_event *a = pa, *b = pb;
+
+	if (a->at_us != b->at_us)
+		return a->at_us < b->at_us ? -1 : 1;
+	return a->order - b->order;
+}
+
+/* Builds the event of a link's 'state' or 'set' on the running copy. */
+static int ld_event_link_action(struct loader *ld, struct ld_timeline *tl,
+				const struct ld_event *ev,
+				struct topo_event *out)
+{
+	static const char *const states[] = { "up", "down", NULL };
+	struct topo_link *link = &tl->links[ev->link];
+	const struct topology *topo = ld->topo;
+	struct ld_link_ctx lc = { .timeline = true };
+	int index, ret;
+
+	if (strcmp(ev->action.name, "state") == 0) {
+		ret = ld_get_choice(ld, &ev->action, ev->action.value, ev->ctx,
+				    states, "'up' or 'down'", &index);
+		if (ret < 0)
+			return ret;
+		link->down = index == 1;
+		out->kind =
+		    index == 1 ? TOPO_EVENT_LINK_DOWN : TOPO_EVENT_LINK_UP;
+		return 0;
+	}
+
+	ld_link_ctx_init(&lc,
+			 topo->nodes[topo->ifaces[link->iface[0]].node].name,
+			 topo->nodes[topo->ifaces[link->iface[1]].node].name);
+	snprintf(lc.ctx, sizeof(lc.ctx), "in 'set' of timeline event for %s",
+		 ev->label);
+	lc.dir = link->dir;
+	lc.mtu = &link->mtu;
+	ret = ld_expect(ld, ev->action.value, ev->action.key, FYNT_MAPPING,
+			"'set'", ev->ctx);
+	if (ret < 0)
+		return ret;
+	ret = ld_link_settings(ld, ev->action.value, &lc);
+	if (ret < 0)
+		return ret;
+	out->kind = TOPO_EVENT_LINK_SET;
+	out->dir[0] = link->dir[0];
+	out->dir[1] = link->dir[1];
+	out->mtu = link->mtu;
+	return 0;
+}
+
+/* A node's 'set' on the timeline, applied to its running copy. */
+struct ld_node_set_ctx {
+	const struct ld_event *ev;
+	struct ld_node_state *state;
+	struct fy_node *source;
+};
+
+static int ld_node_set_setting(struct loader *ld, const struct ld_pair *pair,
+			       void *data)
+{
+	struct ld_node_set_ctx *sc = data;
+	const struct ld_node *node = &ld->nodes[sc->ev->node];
+	uint32_t value;
+	int ret;
+
+	if (strcmp(pair->name, "icmp") == 0)
+		return ld_parse_icmp(ld, pair, node->kind, node->name,
+				     &sc->state->icmp, &sc->source);
+	if (strcmp(pair->name, "ttl") == 0) {
+		ret = ld_get_uint(ld, pair, pair->value, sc->ev->ctx, 1, 255,
+				  &value);
+		sc->state->ttl = (uint8_t)value;
+		return ret;
+	}
+	if (strcmp(pair->name, "arp-timeout") == 0)
+		return ld_get_duration(ld, pair, sc->ev->ctx,
+				       &sc->state->arp_timeout_us);
+	return ld_fixed_key(
+	    ld, pair, sc->ev->ctx,
+	    strcmp(pair->name, "routes") == 0
+		? " (use 'add-route: ROUTE' or 'remove-route: PREFIX')"
+		: " ('set' takes 'icmp', 'ttl' and 'arp-timeout')");
+}
+
+static int ld_event_node_set(struct loader *ld, struct ld_timeline *tl,
+			     const struct ld_event *ev, struct topo_event *out)
+{
+	struct ld_node_set_ctx sc = { .ev = ev, .state = &tl->nodes[ev->node] };
+	int ret;
+
+	ret = ld_expect(ld, ev->action.value, ev->action.key, FYNT_MAPPING,
+			"'set'", ev->ctx);
+	if (ret < 0)
+		return ret;
+	ret = ld_each_pair(ld, ev->action.value, ld_node_keys, ev->ctx,
+			   ld_node_set_setting, &sc);
+	if (ret < 0)
+		return ret;
+	ret = ld_check_icmp_source(ld, sc.source, &sc.state->icmp,
+				   &ld->nodes[ev->node]);
+	if (ret < 0)
+		return ret;
+	out->kind = TOPO_EVENT_NODE_SET;
+	out->icmp = sc.state->icmp;
+	out->ttl = sc.state->ttl;
+	out->arp_timeout_us = sc.state->arp_timeout_us;
+	return 0;
+}
+
+static int ld_event_add_route(struct loader *ld, struct ld_timeline *tl,
+			      const struct ld_event *ev, struct topo_event *out)
+{
+	struct ld_node_state *state = &tl->nodes[ev->node];
+	char buf[16], at[24];
+	int ret;
+
+	ret = ld_read_route(ld, ev->node, ev->action.value, ev->action.key,
+			    "'add-route' of timeline event", &out->route);
+	if (ret < 0)
+		return ret;
+	if (ld_find_static(state->routes, state->n_routes, out->route.prefix,
+			   out->route.plen) >= 0)
+		return ld_fail(
+		    ld, ev->action.value, NULL, 0,
+		    "duplicate route for %s/%u %s (at %s %s already has a static route for it, so remove that first with 'remove-route')",
+		    topo_format_ipv4(out->route.prefix, buf), out->route.plen,
+		    ev->ctx, ld_format_duration(ev->at_us, at, sizeof(at)),
+		    ev->label);
+	out->kind = TOPO_EVENT_ROUTE_ADD;
+	return ld_append_static(&state->routes, &state->n_routes, &out->route);
+}
+
+static int ld_event_remove_route(struct loader *ld, struct ld_timeline *tl,
+				 const struct ld_event *ev,
+				 struct topo_event *out)
+{
+	struct ld_node_state *state = &tl->nodes[ev->node];
+	struct ld_route_ctx rc = { .node = ev->node, .item = ev->action.value };
+	char text[LD_TEXT_MAX], buf[16], at[24];
+	char *words[2];
+	int offsets[2], index, ret;
+
+	snprintf(rc.ctx, sizeof(rc.ctx),
+		 "in 'remove-route' of timeline event for %s", ev->label);
+	ret = ld_text(ld, ev->action.value, ev->action.key, "a prefix", rc.ctx,
+		      text, sizeof(text));
+	if (ret < 0)
+		return ret;
+	if (ld_split_words(text, words, offsets, 1) != 1)
+		return ld_fail(
+		    ld, ev->action.value, NULL, 0,
+		    "expected one prefix %s (A.B.C.D/LEN, A.B.C.D or 'default')",
+		    rc.ctx);
+	ret = ld_route_prefix(ld, &rc, words[0], offsets[0], &out->route);
+	if (ret < 0)
+		return ret;
+	index = ld_find_static(state->routes, state->n_routes,
+			       out->route.prefix, out->route.plen);
+	if (index < 0)
+		return ld_fail(
+		    ld, ev->action.value, NULL, offsets[0],
+		    "no static route for %s/%u on %s at %s to remove (add it under 'routes' or with an earlier 'add-route')",
+		    topo_format_ipv4(out->route.prefix, buf), out->route.plen,
+		    ev->label, ld_format_duration(ev->at_us, at, sizeof(at)));
+	out->route = state->routes[index];
+	state->routes[index] = state->routes[--state->n_routes];
+	out->kind = TOPO_EVENT_ROUTE_REMOVE;
+	return 0;
+}
+
+/* Builds the topology's event for @ev from the running state. */
+static int ld_build_event(struct loader *ld, struct ld_timeline *tl,
+			  const struct ld_event *ev, struct topo_event *out)
+{
+	int column = 1;
+
+	out->at_us = ev->at_us;
+	out->link = ev->link;
+	out->node = ev->node;
+	out->line = 1;
+	ld_locate(ld, ev->item, &out->line, &column);
+	if (ev->link >= 0)
+		return ld_event_link_action(ld, tl, ev, out);
+	if (strcmp(ev->action.name, "set") == 0)
+		return ld_event_node_set(ld, tl, ev, out);
+	if (strcmp(ev->action.name, "add-route") == 0)
+		return ld_event_add_route(ld, tl, ev, out);
+	return ld_event_remove_route(ld, tl, ev, out);
+}
+
+/* Starts the running state from the topology as the file writes it. */
+static int ld_timeline_start(struct loader *ld, struct ld_timeline *tl)
+{
+	const struct topology *topo = ld->topo;
+	int i, j, ret;
+
+	tl->links = calloc((size_t)topo->n_links + 1, sizeof(*tl->links));
+	tl->nodes = calloc((size_t)topo->n_nodes + 1, sizeof(*tl->nodes));
+	if (!tl->links || !tl->nodes)
+		return -ENOMEM;
+	memcpy(tl->links, topo->links,
+	       (size_t)topo->n_links * sizeof(*tl->links));
+	for (i = 0; i < topo->n_nodes; i++) {
+		const struct topo_node *n = &topo->nodes[i];
+		struct ld_node_state *state = &tl->nodes[i];
+
+		state->icmp = n->icmp;
+		state->ttl = n->ttl;
+		state->arp_timeout_us = n->arp_timeout_us;
+		for (j = 0; j < n->n_static_routes; j++) {
+			ret = ld_append_static(&state->routes, &state->n_routes,
+					       &n->static_routes[j]);
+			if (ret < 0)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+static void ld_timeline_free(const struct topology *topo,
+			     struct ld_timeline *tl)
+{
+	int i;
+
+	for (i = 0; tl->nodes && i < topo->n_nodes; i++)
+		free(tl->nodes[i].routes);
+	free(tl->nodes);
+	free(tl->links);
+	free(tl->events);
+}
+
+/*
+ * Reads the events in file order, sorts them by time (ties in file
+ * order), then builds each from the state that every earlier event
+ * leaves.
+ */
+static int ld_timeline_build(struct loader *ld, struct ld_timeline *tl)
+{
+	struct topology *topo = ld->topo;
+	struct fy_node *item;
+	void *iter = NULL;
+	int i, ret;
+
+	while ((item = fy_node_sequence_iterate(ld->timeline, &iter))) {
+		struct ld_event *ev;
+
+		ev = ld_push((void **)&tl->events, &tl->n_events, sizeof(*ev));
+		if (!ev)
+			return -ENOMEM;
+		ev->order = tl->n_events - 1;
+		ret = ld_read_event(ld, item, ev);
+		if (ret < 0)
+			return ret;
+	}
+	if (tl->n_events == 0)
+		return 0;
+	qsort(tl->events, (size_t)tl->n_events, sizeof(*tl->events),
+	      ld_event_cmp);
+
+	ret = ld_timeline_start(ld, tl);
+	if (ret < 0)
+		return ret;
+	topo->events = calloc((size_t)tl->n_events, sizeof(*topo->events));
+	if (!topo->events)
+		return -ENOMEM;
+	for (i = 0; i < tl->n_events; i++) {
+		ret = ld_build_event(ld, tl, &tl->events[i], &topo->events[i]);
+		if (ret < 0)
+			return ret;
+		topo->n_events++;
+	}
+	return 0;
+}
+
+static int ld_parse_timeline(struct loader *ld)
+{
+	struct ld_timeline tl = { 0 };
+	int ret;
+
+	if (ld_is_null(ld->timeline))
+		return 0;
+	ret = ld_expect(ld, ld->timeline, ld->timeline_key, FYNT_SEQUENCE,
+			"'timeline'", "");
+	if (ret < 0)
+		return ret;
+	ret = ld_timeline_build(ld, &tl);
+	ld_timeline_free(ld->topo, &tl);
+	return ret;
+}
+
 static int ld_build(struct loader *ld)
 {
 	int ret;
 
 	ret = ld_build_nodes(ld, ld->topo);
+	if (ret < 0)
+		return ret;
+	ret = ld_check_loopbacks(ld);
 	if (ret < 0)
 		return ret;
 	ret = ld_build_links(ld, ld->topo);
@@ -1869,13 +3337,13 @@ static int ld_build(struct loader *ld)
 	ret = topo_assign_addresses(ld->topo, ld->err);
 	if (ret < 0)
 		return ret;
-	ret = topo_compute_routes(ld->topo);
-	if (ret < 0)
-		return ret;
 	ret = ld_add_routes(ld);
 	if (ret < 0)
 		return ret;
-	return topo_redistribute_static(ld->topo);
+	ret = ld_parse_timeline(ld);
+	if (ret < 0)
+		return ret;
+	return topo_rebuild_routes(ld->topo);
 }
 
 /* Copies libfyaml's first collected error, which is 1-based already. */

@@ -194,9 +194,11 @@ void topo_destroy(struct topology *topo)
 		return;
 	for (i = 0; i < topo->n_nodes; i++) {
 		free(topo->nodes[i].routes);
+		free(topo->nodes[i].static_routes);
 		rtable_destroy(topo->nodes[i].table);
 	}
 	free(topo->nodes);
+	free(topo->events);
 	free(topo->ifaces);
 	free(topo->links);
 	free(topo->tuns);
@@ -236,10 +238,23 @@ static int topo_assign_links(struct topology *topo, struct topo_error *err)
 	int n_given = 0;
 	int i, ret = 0;
 
-	/* Collect the subnets given in the file before assigning any /30. */
-	given = calloc((size_t)topo->n_links + 1, sizeof(*given));
+	/*
+	 * Collect the subnets and loopbacks given in the file before
+	 * assigning any /30.
+	 */
+	given = calloc((size_t)topo->n_ifaces + 1, sizeof(*given));
 	if (!given)
 		return -ENOMEM;
+	for (i = 0; i < topo->n_ifaces; i++) {
+		const struct topo_iface *lo = &topo->ifaces[i];
+
+		if (lo->link >= 0)
+			continue;
+		given[n_given].first = lo->addr;
+		given[n_given].last = lo->addr;
+		given[n_given].link = -1;
+		n_given++;
+	}
 	for (i = 0; i < topo->n_links; i++) {
 		const struct topo_iface *a =
 		    &topo->ifaces[topo->links[i].iface[0]];
@@ -294,6 +309,18 @@ static int topo_address_conflict(const struct topology *topo, int a, int b,
 	const struct topo_link *link;
 	char addr[16];
 
+	/* The loader rejects a loopback that collides with any address. */
+	if (topo->ifaces[a].link < 0 || topo->ifaces[b].link < 0) {
+		const struct topo_iface *lo =
+		    &topo->ifaces[topo->ifaces[a].link < 0 ? a : b];
+
+		topo_set_error(
+		    err, topo->source, 1, 1,
+		    "address conflict: loopback '%s' of %s is used twice",
+		    topo_format_ipv4(lo->addr, addr),
+		    topo->nodes[lo->node].name);
+		return -EINVAL;
+	}
 	/* Blame the link written later in the file. */
 	late =
 	    &topo->ifaces[topo->ifaces[a].link >= topo->ifaces[b].link ? a : b];
@@ -522,8 +549,15 @@ static int topo_spf_alloc(struct topo_spf *spf, const struct topology *topo)
 	return 0;
 }
 
+/* Whether @iface is on a link, and that link is up. */
+static bool topo_iface_up(const struct topology *topo,
+			  const struct topo_iface *iface)
+{
+	return iface->link >= 0 && !topo->links[iface->link].down;
+}
+
 /*
- * Dijkstra from @source by summed link cost.  Only the source and routers
+ * Dijkstra from @source by summed link cost, over links that are up.  Only the source and routers
  * pass traffic on, so hosts and kernel nodes are reached but not expanded.
  */
 static void topo_spf_run(struct topo_spf *spf, const struct topology *topo,
@@ -554,9 +588,12 @@ static void topo_spf_run(struct topo_spf *spf, const struct topology *topo,
 		for (i = n->first_iface; i < n->first_iface + n->n_ifaces;
 		     i++) {
 			const struct topo_iface *iface = &topo->ifaces[i];
-			int peer = topo->ifaces[iface->peer].node;
 			struct topo_label next;
+			int peer;
 
+			if (!topo_iface_up(topo, iface))
+				continue;
+			peer = topo->ifaces[iface->peer].node;
 			next.cost = label.cost + topo->links[iface->link].cost;
 			next.first_link =
 			    node == source ? iface->link : label.first_link;
@@ -617,6 +654,9 @@ static int topo_add_connected(struct topology *topo, int node)
 			.next_iface = -1,
 		};
 
+		/* A loopback is the node's own address, not a subnet. */
+		if (!topo_iface_up(topo, iface))
+			continue;
 		ret = topo_append_route(n, &route);
 		if (ret < 0)
 			return ret;
@@ -640,7 +680,8 @@ static int topo_add_shortest(struct topology *topo, int node,
 		struct topo_route route = { 0 };
 		int out;
 
-		if (topo_node_iface_on(topo, node, i) >= 0 ||
+		/* The subnet of a link that is down is nowhere. */
+		if (link->down || topo_node_iface_on(topo, node, i) >= 0 ||
 		    best.cost == TOPO_COST_INFINITE || best.first_link < 0)
 			continue;
 
@@ -857,6 +898,216 @@ int topo_redistribute_static(struct topology *topo)
 	return ret;
 }
 
+/* Installs each static route whose egress interface's link is up. */
+static int topo_install_static(struct topology *topo)
+{
+	int i, j, ret;
+
+	for (i = 0; i < topo->n_nodes; i++) {
+		const struct topo_node *n = &topo->nodes[i];
+
+		for (j = 0; j < n->n_static_routes; j++) {
+			const struct topo_route *r = &n->static_routes[j];
+
+			if (r->iface >= 0 &&
+			    !topo_iface_up(topo, &topo->ifaces[r->iface]))
+				continue;
+			ret = topo_set_route(topo, i, r);
+			if (ret < 0)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Gives @node a route toward each other router's loopback that it can
+ * reach, unless it routes that /32 already.
+ */
+static int topo_add_loopback_routes(struct topology *topo, int node,
+				    const struct topo_spf *spf)
+{
+	int i, out, ret;
+
+	for (i = 0; i < topo->n_nodes; i++) {
+		const struct topo_node *owner = &topo->nodes[i];
+		struct topo_label best = spf->best[i];
+		struct topo_route route = { .plen = 32,
+					    .kind = TOPO_ROUTE_VIA };
+
+		if (i == node || owner->loopback_iface < 0 ||
+		    best.cost == TOPO_COST_INFINITE || best.first_link < 0)
+			continue;
+		route.prefix = topo->ifaces[owner->loopback_iface].addr;
+		if (rtable_get(topo->nodes[node].table, route.prefix, 32) >= 0)
+			continue;
+		out = topo_node_iface_on(topo, node, best.first_link);
+		route.iface = out;
+		route.next_iface = topo->ifaces[out].peer;
+		route.gateway = topo->ifaces[route.next_iface].addr;
+		ret = topo_set_route(topo, node, &route);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+static int topo_route_loopbacks(struct topology *topo)
+{
+	struct topo_spf spf;
+	int i, ret = 0;
+
+	for (i = 0; i < topo->n_nodes; i++)
+		if (topo->nodes[i].loopback_iface >= 0)
+			break;
+	if (i == topo->n_nodes)
+		return 0;
+	ret = topo_spf_alloc(&spf, topo);
+	if (ret < 0)
+		return ret;
+	for (i = 0; i < topo->n_nodes && ret == 0; i++) {
+		if (topo->nodes[i].kind == TOPO_NODE_KERNEL)
+			continue;
+		topo_spf_run(&spf, topo, i);
+		ret = topo_add_loopback_routes(topo, i, &spf);
+	}
+	topo_spf_free(&spf);
+	return ret;
+}
+
+int topo_rebuild_routes(struct topology *topo)
+{
+	int ret;
+
+	ret = topo_compute_routes(topo);
+	if (ret < 0)
+		return ret;
+	ret = topo_install_static(topo);
+	if (ret < 0)
+		return ret;
+	ret = topo_redistribute_static(topo);
+	if (ret < 0)
+		return ret;
+	return topo_route_loopbacks(topo);
+}
+
+/* Returns the index of @node's static route for @prefix/@plen, or -1. */
+static int topo_find_static(const struct topo_node *n, uint32_t prefix,
+			    uint8_t plen)
+{
+	int i;
+
+	for (i = 0; i < n->n_static_routes; i++)
+		if (n->static_routes[i].prefix == prefix &&
+		    n->static_routes[i].plen == plen)
+			return i;
+	return -1;
+}
+
+/* Adds @route to @n's static routes, replacing one of the same prefix. */
+static int topo_add_static(struct topo_node *n, const struct topo_route *route)
+{
+	struct topo_route *routes;
+	int index = topo_find_static(n, route->prefix, route->plen);
+
+	if (index >= 0) {
+		n->static_routes[index] = *route;
+		return 0;
+	}
+	routes = realloc(n->static_routes,
+			 ((size_t)n->n_static_routes + 1) * sizeof(*routes));
+	if (!routes)
+		return -ENOMEM;
+	n->static_routes = routes;
+	routes[n->n_static_routes++] = *route;
+	return 0;
+}
+
+/* Checks that @route's interfaces belong to @node. */
+static bool topo_route_valid(const struct topology *topo, int node,
+			     const struct topo_route *route)
+{
+	const struct topo_node *n = &topo->nodes[node];
+
+	if (route->plen > 32)
+		return false;
+	if (route->kind != TOPO_ROUTE_VIA &&
+	    route->kind != TOPO_ROUTE_CONNECTED)
+		return true;
+	return route->iface >= n->first_iface &&
+	       route->iface < n->first_iface + n->n_ifaces &&
+	       topo->ifaces[route->iface].link >= 0 &&
+	       (route->kind != TOPO_ROUTE_VIA ||
+		route->next_iface == topo->ifaces[route->iface].peer);
+}
+
+static int topo_apply_route_event(struct topology *topo,
+				  const struct topo_event *event)
+{
+	struct topo_node *n = &topo->nodes[event->node];
+	int index, ret;
+
+	if (n->kind == TOPO_NODE_KERNEL)
+		return -EINVAL;
+	if (event->kind == TOPO_EVENT_ROUTE_ADD) {
+		struct topo_route route = event->route;
+
+		if (!topo_route_valid(topo, event->node, &route))
+			return -EINVAL;
+		route.is_static = true;
+		ret = topo_add_static(n, &route);
+		if (ret < 0)
+			return ret;
+	} else {
+		index =
+		    topo_find_static(n, event->route.prefix, event->route.plen);
+		if (index < 0)
+			return -EINVAL;
+		n->static_routes[index] =
+		    n->static_routes[--n->n_static_routes];
+	}
+	return topo_rebuild_routes(topo);
+}
+
+int topo_apply_event(struct topology *topo, const struct topo_event *event)
+{
+	bool for_link = event->kind == TOPO_EVENT_LINK_DOWN ||
+			event->kind == TOPO_EVENT_LINK_UP ||
+			event->kind == TOPO_EVENT_LINK_SET;
+	struct topo_link *link;
+	struct topo_node *node;
+
+	if (for_link && (event->link < 0 || event->link >= topo->n_links))
+		return -EINVAL;
+	if (!for_link && (event->node < 0 || event->node >= topo->n_nodes))
+		return -EINVAL;
+
+	switch (event->kind) {
+	case TOPO_EVENT_LINK_DOWN:
+	case TOPO_EVENT_LINK_UP:
+		topo->links[event->link].down =
+		    event->kind == TOPO_EVENT_LINK_DOWN;
+		return topo_rebuild_routes(topo);
+	case TOPO_EVENT_LINK_SET:
+		link = &topo->links[event->link];
+		link->dir[0] = event->dir[0];
+		link->dir[1] = event->dir[1];
+		if (event->mtu)
+			link->mtu = event->mtu;
+		return 0;
+	case TOPO_EVENT_NODE_SET:
+		node = &topo->nodes[event->node];
+		node->icmp = event->icmp;
+		node->ttl = event->ttl;
+		node->arp_timeout_us = event->arp_timeout_us;
+		return 0;
+	case TOPO_EVENT_ROUTE_ADD:
+	case TOPO_EVENT_ROUTE_REMOVE:
+		return topo_apply_route_event(topo, event);
+	}
+	return -EINVAL;
+}
+
 const struct topo_route *topo_route_lookup(const struct topology *topo,
 					   int node, uint32_t dst)
 {
@@ -895,6 +1146,7 @@ int topo_tun_prefixes(const struct topology *topo, int tun,
 {
 	const struct topo_iface *own;
 	const struct topo_tun *t;
+	uint32_t own_net;
 	int i, j, n = 0;
 
 	if (tun < 0 || tun >= topo->n_tuns)
@@ -905,6 +1157,7 @@ int topo_tun_prefixes(const struct topology *topo, int tun,
 
 	/* The kernel makes the route for the TUN's own subnet itself. */
 	own = &topo->ifaces[t->kernel_iface];
+	own_net = topo_iface_subnet(own);
 	for (i = 0; i < topo->n_links; i++) {
 		const struct topo_iface *a =
 		    &topo->ifaces[topo->links[i].iface[0]];
@@ -913,18 +1166,33 @@ int topo_tun_prefixes(const struct topology *topo, int tun,
 			continue;
 		n = topo_add_prefix(out, n, cap, topo_iface_subnet(a), a->plen);
 	}
+	for (i = 0; i < topo->n_ifaces; i++) {
+		if (topo->ifaces[i].link < 0)
+			n = topo_add_prefix(out, n, cap, topo->ifaces[i].addr,
+					    32);
+	}
+	/* Static routes as written, whether their link is up or not. */
 	for (i = 0; i < topo->n_nodes; i++) {
 		const struct topo_node *node = &topo->nodes[i];
 
-		for (j = 0; j < node->n_routes; j++) {
-			const struct topo_route *r = &node->routes[j];
+		for (j = 0; j < node->n_static_routes; j++) {
+			const struct topo_route *r = &node->static_routes[j];
 
-			if (!r->is_static || r->plen == 0 ||
-			    (r->prefix == topo_iface_subnet(own) &&
-			     r->plen == own->plen))
+			if (r->plen == 0 ||
+			    (r->prefix == own_net && r->plen == own->plen))
 				continue;
 			n = topo_add_prefix(out, n, cap, r->prefix, r->plen);
 		}
+	}
+	/* Routes that the timeline adds are routed from the start. */
+	for (i = 0; i < topo->n_events; i++) {
+		const struct topo_route *r = &topo->events[i].route;
+
+		if (topo->events[i].kind != TOPO_EVENT_ROUTE_ADD ||
+		    r->plen == 0 ||
+		    (r->prefix == own_net && r->plen == own->plen))
+			continue;
+		n = topo_add_prefix(out, n, cap, r->prefix, r->plen);
 	}
 	return n;
 }
@@ -938,13 +1206,13 @@ static int topo_addr_node(const struct topology *topo, uint32_t addr)
 }
 
 /*
- * Returns the node that a packet for @dst goes to by @route, -1 when
- * nobody on a connected link owns @dst (so address resolution fails), or
- * -2 when the packet stops silently: a drop route, or @dst is the network
- * or broadcast address of the connected subnet.
+ * Returns the interface that receives a packet for @dst sent by @route.
+ * Returns -1 when no interface on the connected link has @dst, so address
+ * resolution fails, or -2 when the packet stops silently: a drop route,
+ * or @dst is the network or broadcast address of the connected subnet.
  */
-static int topo_next_node(const struct topology *topo, uint32_t dst,
-			  const struct topo_route *route)
+static int topo_next_iface(const struct topology *topo, uint32_t dst,
+			   const struct topo_route *route)
 {
 	const struct topo_iface *out;
 	uint32_t net;
@@ -959,14 +1227,21 @@ static int topo_next_node(const struct topology *topo, uint32_t dst,
 		owner = topo_addr_owner(topo, dst);
 		if (owner < 0 || topo->ifaces[owner].link != out->link)
 			return -1;
-		return topo->ifaces[owner].node;
+		return owner;
 	case TOPO_ROUTE_VIA:
-		return route->next_iface < 0
-			   ? -1
-			   : topo->ifaces[route->next_iface].node;
+		return route->next_iface;
 	default:
 		return -2;
 	}
+}
+
+/* Whether what @iface sends is lost: its link or direction is down. */
+static bool topo_sends_down(const struct topology *topo, int iface)
+{
+	int link = topo->ifaces[iface].link;
+
+	return link < 0 || topo->links[link].down ||
+	       topo->links[link].dir[topo_link_dir(topo, link, iface)].down;
 }
 
 /* Whether routers never forward to @addr (RFC 1812, section 5.3.7). */
@@ -979,8 +1254,9 @@ static bool topo_is_martian(uint32_t addr)
 
 /*
  * Whether a packet that @from originates toward @src gets there through
- * the route tables: routers forward it while its TTL lasts, and it must
- * not cross a host or a kernel node, nor meet a drop route.
+ * the route tables.  Routers forward it while its TTL lasts.  It must not
+ * cross a host, a kernel node or a link direction that is down, nor meet
+ * a drop route.
  */
 static bool topo_reply_arrives(const struct topology *topo, int from,
 			       uint32_t src)
@@ -994,6 +1270,7 @@ static bool topo_reply_arrives(const struct topology *topo, int from,
 	/* A packet sent with TTL t survives t - 1 forwarding routers. */
 	for (forwards = 0;; forwards++) {
 		const struct topo_route *route;
+		int next;
 
 		if (cur == target)
 			return true;
@@ -1004,36 +1281,60 @@ static bool topo_reply_arrives(const struct topology *topo, int from,
 		route = topo_route_lookup(topo, cur, src);
 		if (!route)
 			return false;
-		cur = topo_next_node(topo, src, route);
-		if (cur < 0)
+		next = topo_next_iface(topo, src, route);
+		if (next < 0 || topo_sends_down(topo, route->iface))
 			return false;
+		cur = topo->ifaces[next].node;
 	}
 }
 
 /*
  * Returns the source address of an ICMP error that @node sends toward
- * @src: the address of the interface its route toward @src leaves by
- * (RFC 1812, section 4.3.2.4).  Returns 0 when the error would not arrive.
+ * @src about a packet that arrived on @in_iface, as the node's
+ * icmp.source chooses: by default the address of the interface its
+ * route toward @src leaves by (RFC 1812, section 4.3.2.4).  Returns 0
+ * when the error would not arrive.
  */
 static uint32_t topo_error_source(const struct topology *topo, int node,
-				  uint32_t src)
+				  int in_iface, uint32_t src)
 {
 	const struct topo_route *route = topo_route_lookup(topo, node, src);
+	const struct topo_node *n = &topo->nodes[node];
 
 	if (!route || (route->kind != TOPO_ROUTE_CONNECTED &&
 		       route->kind != TOPO_ROUTE_VIA))
 		return 0;
 	if (!topo_reply_arrives(topo, node, src))
 		return 0;
+	switch (n->icmp.source) {
+	case TOPO_ICMP_SOURCE_INGRESS:
+		return topo->ifaces[in_iface].addr;
+	case TOPO_ICMP_SOURCE_LOOPBACK:
+		if (n->loopback_iface >= 0)
+			return topo->ifaces[n->loopback_iface].addr;
+		break;
+	case TOPO_ICMP_SOURCE_FIXED:
+		return n->icmp.source_addr;
+	case TOPO_ICMP_SOURCE_EGRESS:
+		break;
+	}
 	return topo->ifaces[route->iface].addr;
 }
 
-/* Fills @hop with an ICMP error from @node; SILENT if it cannot arrive. */
+/*
+ * Fills @hop with an ICMP error from @node about a probe that arrived on
+ * @in_iface; SILENT if the node sends no errors or the error cannot
+ * arrive.
+ */
 static void topo_hop_error(const struct topology *topo, struct topo_hop *hop,
-			   int node, uint32_t src, enum topo_hop_mark mark)
+			   int node, int in_iface, uint32_t src,
+			   enum topo_hop_mark mark)
 {
-	uint32_t addr = topo_error_source(topo, node, src);
+	uint32_t addr;
 
+	if (topo->nodes[node].icmp.silent)
+		return;
+	addr = topo_error_source(topo, node, in_iface, src);
 	if (addr == 0)
 		return;
 	hop->mark = mark;
@@ -1041,12 +1342,24 @@ static void topo_hop_error(const struct topology *topo, struct topo_hop *hop,
 	hop->node = node;
 }
 
-/* Fills @hop for one probe with @ttl.  Returns true if the path ends. */
-static bool topo_trace_probe(const struct topology *topo, int start,
+/* Fills @hop for an unreachable @mark.  Returns true if the path ends. */
+static bool topo_hop_unreachable(const struct topology *topo,
+				 struct topo_hop *hop, int node, int in_iface,
+				 uint32_t src, enum topo_hop_mark mark)
+{
+	topo_hop_error(topo, hop, node, in_iface, src, mark);
+	return hop->mark != TOPO_HOP_SILENT;
+}
+
+/*
+ * Fills @hop for one probe with @ttl that enters the topology on
+ * @in_iface, a router's TUN interface.  Returns true if the path ends.
+ */
+static bool topo_trace_probe(const struct topology *topo, int in_iface,
 			     uint32_t src, uint32_t dst, int ttl,
 			     struct topo_hop *hop)
 {
-	int cur = start;
+	int cur = topo->ifaces[in_iface].node;
 	int remaining = ttl;
 	int next;
 
@@ -1054,6 +1367,8 @@ static bool topo_trace_probe(const struct topology *topo, int start,
 	hop->mark = TOPO_HOP_SILENT;
 	hop->addr = 0;
 	hop->node = -1;
+	if (topo_sends_down(topo, topo->ifaces[in_iface].peer))
+		return false;
 
 	for (;;) {
 		const struct topo_route *route;
@@ -1062,8 +1377,12 @@ static bool topo_trace_probe(const struct topology *topo, int start,
 		if (topo->nodes[cur].kind == TOPO_NODE_KERNEL)
 			return false;
 		if (topo_addr_node(topo, dst) == cur) {
-			/* The destination answers only if its reply arrives. */
-			if (!topo_reply_arrives(topo, cur, src))
+			/*
+			 * The destination sends port unreachable unless it
+			 * is silent, and only a reply that arrives counts.
+			 */
+			if (topo->nodes[cur].icmp.silent ||
+			    !topo_reply_arrives(topo, cur, src))
 				return false;
 			hop->mark = TOPO_HOP_REACHED;
 			hop->addr = dst;
@@ -1076,42 +1395,39 @@ static bool topo_trace_probe(const struct topology *topo, int start,
 			return false;
 
 		route = topo_route_lookup(topo, cur, dst);
-		if (!route) {
-			topo_hop_error(topo, hop, cur, src,
-				       TOPO_HOP_NET_UNREACH);
-			return hop->mark != TOPO_HOP_SILENT;
-		}
+		if (!route)
+			return topo_hop_unreachable(topo, hop, cur, in_iface,
+						    src, TOPO_HOP_NET_UNREACH);
 		switch (route->kind) {
 		case TOPO_ROUTE_BLACKHOLE:
 			return false;
 		case TOPO_ROUTE_UNREACHABLE:
-			topo_hop_error(topo, hop, cur, src,
-				       TOPO_HOP_HOST_UNREACH);
-			return hop->mark != TOPO_HOP_SILENT;
+			return topo_hop_unreachable(topo, hop, cur, in_iface,
+						    src, TOPO_HOP_HOST_UNREACH);
 		case TOPO_ROUTE_PROHIBIT:
-			topo_hop_error(topo, hop, cur, src,
-				       TOPO_HOP_PROHIBITED);
-			return hop->mark != TOPO_HOP_SILENT;
+			return topo_hop_unreachable(topo, hop, cur, in_iface,
+						    src, TOPO_HOP_PROHIBITED);
 		default:
 			break;
 		}
 		if (remaining == 1) {
-			topo_hop_error(topo, hop, cur, src,
+			topo_hop_error(topo, hop, cur, in_iface, src,
 				       TOPO_HOP_TIME_EXCEEDED);
 			return false;
 		}
 		remaining--;
 
-		next = topo_next_node(topo, dst, route);
+		next = topo_next_iface(topo, dst, route);
 		if (next == -2)
 			return false;
-		if (next < 0) {
-			/* Nobody answers ARP for a connected destination. */
-			topo_hop_error(topo, hop, cur, src,
-				       TOPO_HOP_HOST_UNREACH);
-			return hop->mark != TOPO_HOP_SILENT;
-		}
-		cur = next;
+		/* Address resolution fails: no interface has @dst. */
+		if (next < 0)
+			return topo_hop_unreachable(topo, hop, cur, in_iface,
+						    src, TOPO_HOP_HOST_UNREACH);
+		if (topo_sends_down(topo, route->iface))
+			return false;
+		in_iface = next;
+		cur = topo->ifaces[next].node;
 	}
 }
 
@@ -1120,22 +1436,363 @@ int topo_path(const struct topology *topo, int tun, uint32_t dst, int max_ttl,
 {
 	const struct topo_tun *t;
 	uint32_t src;
-	int start, ttl, n = 0;
+	int ttl, n = 0;
 
 	if (tun < 0 || tun >= topo->n_tuns || max_ttl < 1 || max_ttl > 255 ||
 	    cap < 0 || (cap > 0 && !hops))
 		return -EINVAL;
 	t = &topo->tuns[tun];
 	src = topo->ifaces[t->kernel_iface].addr;
-	start = topo->ifaces[t->router_iface].node;
 
 	for (ttl = 1; ttl <= max_ttl && n < cap; ttl++) {
-		bool ends =
-		    topo_trace_probe(topo, start, src, dst, ttl, &hops[n]);
+		bool ends = topo_trace_probe(topo, t->router_iface, src, dst,
+					     ttl, &hops[n]);
 
 		n++;
 		if (ends)
 			break;
 	}
 	return n;
+}
+
+uint32_t topo_path_mtu(const struct topology *topo, int tun, uint32_t dst)
+{
+	const struct topo_tun *t;
+	uint32_t mtu;
+	int cur, hops;
+
+	if (tun < 0 || tun >= topo->n_tuns)
+		return 0;
+	t = &topo->tuns[tun];
+	mtu = topo->links[topo->ifaces[t->router_iface].link].mtu;
+	if (topo_sends_down(topo, t->kernel_iface))
+		return mtu;
+	cur = topo->ifaces[t->router_iface].node;
+
+	/* At most 255 forwards, as TTL allows, so a routing loop ends. */
+	for (hops = 0; hops < 255; hops++) {
+		const struct topo_route *route;
+		uint32_t link_mtu;
+		int next;
+
+		if (topo->nodes[cur].kind != TOPO_NODE_ROUTER ||
+		    topo_addr_node(topo, dst) == cur || topo_is_martian(dst))
+			break;
+		route = topo_route_lookup(topo, cur, dst);
+		if (!route)
+			break;
+		next = topo_next_iface(topo, dst, route);
+		if (next < 0)
+			break;
+		/*
+		 * A router checks the MTU before it sends, so the link
+		 * counts even when its direction then loses the packet.
+		 */
+		link_mtu = topo->links[topo->ifaces[route->iface].link].mtu;
+		if (link_mtu < mtu)
+			mtu = link_mtu;
+		if (topo_sends_down(topo, route->iface))
+			break;
+		cur = topo->ifaces[next].node;
+	}
+	return mtu;
+}
+
+/* Appends to @buf of @len bytes, of which @*used are written already. */
+static void topo_append(char *buf, size_t len, size_t *used, const char *fmt,
+			...) __attribute__((format(printf, 4, 5)));
+
+static void topo_append(char *buf, size_t len, size_t *used, const char *fmt,
+			...)
+{
+	va_list ap;
+	int n;
+
+	if (*used >= len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *used, len - *used, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*used += (size_t)n < len - *used ? (size_t)n : len - *used - 1;
+}
+
+static const char *topo_format_duration(uint32_t us, char *buf, size_t len)
+{
+	if (us == 0)
+		snprintf(buf, len, "0");
+	else if (us % 1000000u == 0)
+		snprintf(buf, len, "%us", us / 1000000u);
+	else if (us % 1000u == 0)
+		snprintf(buf, len, "%ums", us / 1000u);
+	else
+		snprintf(buf, len, "%uus", us);
+	return buf;
+}
+
+/* Writes @ppm as a percentage: "5%", "0.5%", "0.0001%". */
+static const char *topo_format_percent(uint32_t ppm, char *buf, size_t len)
+{
+	uint32_t frac = ppm % 10000u;
+	int digits = 4;
+
+	if (frac == 0) {
+		snprintf(buf, len, "%u%%", ppm / 10000u);
+		return buf;
+	}
+	while (frac % 10 == 0) {
+		frac /= 10;
+		digits--;
+	}
+	snprintf(buf, len, "%u.%0*u%%", ppm / 10000u, digits, frac);
+	return buf;
+}
+
+/* Writes @bps in the largest tc unit that divides it: "10mbit". */
+static const char *topo_format_rate(uint64_t bps, char *buf, size_t len)
+{
+	static const char *const units[] = { "bit", "kbit", "mbit", "gbit" };
+	int unit = 0;
+
+	while (unit < 3 && bps != 0 && bps % 1000 == 0) {
+		bps /= 1000;
+		unit++;
+	}
+	snprintf(buf, len, "%llu%s", (unsigned long long)bps, units[unit]);
+	return buf;
+}
+
+static void topo_append_percent(char *buf, size_t len, size_t *used,
+				const char *name, uint32_t ppm)
+{
+	char text[16];
+
+	topo_append(buf, len, used, " %s %s", name,
+		    topo_format_percent(ppm, text, sizeof(text)));
+}
+
+const char *topo_format_impair(const struct topo_impair *d, char *buf,
+			       size_t len)
+{
+	char text[24];
+	size_t used = 0;
+
+	buf[0] = '\0';
+	topo_append(buf, len, &used, "delay %s",
+		    topo_format_duration(d->delay_us, text, sizeof(text)));
+	if (d->jitter_us)
+		topo_append(
+		    buf, len, &used, " jitter %s",
+		    topo_format_duration(d->jitter_us, text, sizeof(text)));
+	if (d->jitter_dist == TOPO_JITTER_NORMAL)
+		topo_append(buf, len, &used, " distribution normal");
+	if (d->allow_reorder)
+		topo_append(buf, len, &used, " jitter-reorder on");
+	if (d->loss_model == TOPO_LOSS_GILBERT_ELLIOTT) {
+		topo_append(buf, len, &used, " loss gilbert-elliott");
+		topo_append_percent(buf, len, &used, "p", d->ge_p_ppm);
+		topo_append_percent(buf, len, &used, "r", d->ge_r_ppm);
+		topo_append_percent(buf, len, &used, "loss-good",
+				    d->ge_loss_good_ppm);
+		topo_append_percent(buf, len, &used, "loss-bad",
+				    d->ge_loss_bad_ppm);
+	} else if (d->loss_ppm) {
+		topo_append_percent(buf, len, &used, "loss", d->loss_ppm);
+	}
+	if (d->duplicate_ppm)
+		topo_append_percent(buf, len, &used, "duplicate",
+				    d->duplicate_ppm);
+	if (d->reorder_ppm)
+		topo_append_percent(buf, len, &used, "reorder", d->reorder_ppm);
+	if (d->corrupt_ppm)
+		topo_append_percent(buf, len, &used, "corrupt", d->corrupt_ppm);
+	if (d->rate_bps)
+		topo_append(buf, len, &used, " rate %s",
+			    topo_format_rate(d->rate_bps, text, sizeof(text)));
+	if (d->queue_limit != TOPO_DEFAULT_QUEUE_LIMIT)
+		topo_append(buf, len, &used, " queue %u", d->queue_limit);
+	if (d->down)
+		topo_append(buf, len, &used, " down");
+	return buf;
+}
+
+static bool topo_ratelimit_is_linux(const struct topo_ratelimit *rl)
+{
+	struct topo_ratelimit profile = TOPO_RATELIMIT_LINUX;
+
+	return rl->enabled == profile.enabled &&
+	       rl->interval_us == profile.interval_us &&
+	       rl->burst == profile.burst &&
+	       rl->global_rate == profile.global_rate &&
+	       rl->global_burst == profile.global_burst &&
+	       rl->global_random_cost == profile.global_random_cost &&
+	       rl->type_mask == profile.type_mask &&
+	       rl->frag_needed_exempt == profile.frag_needed_exempt;
+}
+
+static void topo_append_ratelimit(char *buf, size_t len, size_t *used,
+				  const struct topo_ratelimit *rl)
+{
+	const char *sep = "";
+	char text[24];
+	int type;
+
+	if (topo_ratelimit_is_linux(rl)) {
+		topo_append(buf, len, used, " rate-limit linux");
+		return;
+	}
+	topo_append(
+	    buf, len, used,
+	    " rate-limit interval %s burst %u global-rate %u global-burst %u types ",
+	    topo_format_duration(rl->interval_us, text, sizeof(text)),
+	    rl->burst, rl->global_rate, rl->global_burst);
+	for (type = 0; type < 64; type++) {
+		if (!(rl->type_mask & (1ull << type)))
+			continue;
+		topo_append(buf, len, used, "%s%d", sep, type);
+		sep = ",";
+	}
+	if (!rl->type_mask)
+		topo_append(buf, len, used, "none");
+	topo_append(buf, len, used, " frag-needed-exempt %s",
+		    rl->frag_needed_exempt ? "on" : "off");
+}
+
+const char *topo_format_icmp(const struct topo_icmp_policy *icmp, char *buf,
+			     size_t len)
+{
+	static const char *const sources[] = {
+		[TOPO_ICMP_SOURCE_INGRESS] = "ingress",
+		[TOPO_ICMP_SOURCE_LOOPBACK] = "loopback",
+	};
+	char text[24];
+	size_t used = 0;
+
+	buf[0] = '\0';
+	if (icmp->silent)
+		topo_append(buf, len, &used, " silent");
+	if (!icmp->frag_needed)
+		topo_append(buf, len, &used, " frag-needed off");
+	if (!icmp->echo)
+		topo_append(buf, len, &used, " echo off");
+	if (icmp->delay_us)
+		topo_append(
+		    buf, len, &used, " delay %s",
+		    topo_format_duration(icmp->delay_us, text, sizeof(text)));
+	if (icmp->source == TOPO_ICMP_SOURCE_FIXED)
+		topo_append(buf, len, &used, " source %s",
+			    topo_format_ipv4(icmp->source_addr, text));
+	else if (icmp->source != TOPO_ICMP_SOURCE_EGRESS)
+		topo_append(buf, len, &used, " source %s",
+			    sources[icmp->source]);
+	if (icmp->ratelimit.enabled)
+		topo_append_ratelimit(buf, len, &used, &icmp->ratelimit);
+	/* Every item starts with a blank; drop the first. */
+	if (buf[0] == ' ')
+		memmove(buf, buf + 1, strlen(buf));
+	return buf;
+}
+
+static void topo_append_prefix(char *buf, size_t len, size_t *used,
+			       uint32_t prefix, uint8_t plen)
+{
+	char text[16];
+
+	if (plen == 0)
+		topo_append(buf, len, used, "default");
+	else
+		topo_append(buf, len, used, "%s/%u",
+			    topo_format_ipv4(prefix, text), plen);
+}
+
+/* Writes @route in the syntax of the file's route strings. */
+static void topo_write_route(char *buf, size_t len, size_t *used,
+			     const struct topo_route *route)
+{
+	static const char *const kinds[] = {
+		[TOPO_ROUTE_BLACKHOLE] = "blackhole ",
+		[TOPO_ROUTE_UNREACHABLE] = "unreachable ",
+		[TOPO_ROUTE_PROHIBIT] = "prohibit ",
+	};
+	char text[16];
+
+	if (route->kind == TOPO_ROUTE_VIA ||
+	    route->kind == TOPO_ROUTE_CONNECTED) {
+		topo_append_prefix(buf, len, used, route->prefix, route->plen);
+		topo_append(buf, len, used, " via %s",
+			    topo_format_ipv4(route->gateway, text));
+		return;
+	}
+	topo_append(buf, len, used, "%s", kinds[route->kind]);
+	topo_append_prefix(buf, len, used, route->prefix, route->plen);
+}
+
+static void topo_append_link_set(char *buf, size_t len, size_t *used,
+				 const struct topology *topo,
+				 const struct topo_event *event)
+{
+	const struct topo_link *link = &topo->links[event->link];
+	char text[256];
+	int i;
+
+	topo_append(buf, len, used, " set mtu %u", event->mtu);
+	for (i = 0; i < 2; i++) {
+		int from = topo->ifaces[link->iface[i]].node;
+		int to = topo->ifaces[link->iface[1 - i]].node;
+
+		topo_append(
+		    buf, len, used, ", %s -> %s: %s", topo->nodes[from].name,
+		    topo->nodes[to].name,
+		    topo_format_impair(&event->dir[i], text, sizeof(text)));
+	}
+}
+
+const char *topo_format_event(const struct topology *topo,
+			      const struct topo_event *event, char *buf,
+			      size_t len)
+{
+	char text[256], duration[24];
+	size_t used = 0;
+	const struct topo_node *node;
+
+	buf[0] = '\0';
+	if (event->kind == TOPO_EVENT_LINK_DOWN ||
+	    event->kind == TOPO_EVENT_LINK_UP ||
+	    event->kind == TOPO_EVENT_LINK_SET) {
+		topo_append(
+		    buf, len, &used, "link %s",
+		    topo_link_name(topo, event->link, text, sizeof(text)));
+		if (event->kind == TOPO_EVENT_LINK_SET)
+			topo_append_link_set(buf, len, &used, topo, event);
+		else
+			topo_append(buf, len, &used, " %s",
+				    event->kind == TOPO_EVENT_LINK_DOWN ? "down"
+									: "up");
+		return buf;
+	}
+
+	node = &topo->nodes[event->node];
+	topo_append(buf, len, &used, "%s %s",
+		    node->kind == TOPO_NODE_HOST ? "host" : "router",
+		    node->name);
+	switch (event->kind) {
+	case TOPO_EVENT_NODE_SET:
+		topo_format_icmp(&event->icmp, text, sizeof(text));
+		topo_append(buf, len, &used,
+			    " set ttl %u arp-timeout %s icmp %s", event->ttl,
+			    topo_format_duration(event->arp_timeout_us,
+						 duration, sizeof(duration)),
+			    text[0] ? text : "defaults");
+		break;
+	case TOPO_EVENT_ROUTE_ADD:
+		topo_append(buf, len, &used, " add-route ");
+		topo_write_route(buf, len, &used, &event->route);
+		break;
+	default:
+		topo_append(buf, len, &used, " remove-route ");
+		topo_append_prefix(buf, len, &used, event->route.prefix,
+				   event->route.plen);
+		break;
+	}
+	return buf;
 }

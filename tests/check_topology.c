@@ -765,7 +765,8 @@ START_TEST(error_unknown_key_suggestion)
 		     "links: [r1 -- r2]\n"
 		     "extra: 1\n",
 		     "lab.yaml:3:1: unknown key 'extra' at the top level "
-		     "(expected 'tun', 'routers', 'hosts' or 'links')");
+		     "(expected 'tun', 'routers', 'hosts', 'links' or "
+		     "'timeline')");
 	expect_error("routers:\n"
 		     "  r1: { tcp_open: [22] }\n"
 		     "  r2:\n"
@@ -1145,12 +1146,861 @@ START_TEST(error_empty_or_no_links)
 }
 END_TEST
 
+/* Link impairments, ICMP policies, loopbacks and route rebuilding. */
+
+static const struct topo_link *link_between(const struct topology *topo,
+					    const char *a, const char *b)
+{
+	int na = topo_node_find(topo, a), nb = topo_node_find(topo, b);
+	int i;
+
+	for (i = 0; i < topo->n_links; i++) {
+		int x = topo->ifaces[topo->links[i].iface[0]].node;
+		int y = topo->ifaces[topo->links[i].iface[1]].node;
+
+		if ((x == na && y == nb) || (x == nb && y == na))
+			return &topo->links[i];
+	}
+	ck_abort_msg("no link joins %s and %s", a, b);
+	return NULL;
+}
+
+/* Returns the direction of @link for packets that node @from sends. */
+static const struct topo_impair *dir_from(const struct topology *topo,
+					  const struct topo_link *link,
+					  const char *from)
+{
+	int node = topo_node_find(topo, from);
+
+	return topo->ifaces[link->iface[0]].node == node ? &link->dir[0]
+							 : &link->dir[1];
+}
+
+START_TEST(impair_link_level_keys)
+{
+	struct topology *topo = load("routers: [r1, r2]\n"
+				     "links:\n"
+				     "  - r1 -- r2:\n"
+				     "      delay: 10ms\n"
+				     "      jitter: 2ms\n"
+				     "      distribution: normal\n"
+				     "      jitter-reorder: yes\n"
+				     "      loss: 5%\n"
+				     "      duplicate: 0.5%\n"
+				     "      reorder: 25%\n"
+				     "      corrupt: 0.0001%\n"
+				     "      rate: 1.5mbit\n"
+				     "      queue: 50\n");
+	const struct topo_link *link = link_between(topo, "r1", "r2");
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		const struct topo_impair *d = &link->dir[i];
+
+		ck_assert_uint_eq(d->delay_us, 10000);
+		ck_assert_uint_eq(d->jitter_us, 2000);
+		ck_assert_int_eq(d->jitter_dist, TOPO_JITTER_NORMAL);
+		ck_assert(d->allow_reorder);
+		ck_assert_int_eq(d->loss_model, TOPO_LOSS_RANDOM);
+		ck_assert_uint_eq(d->loss_ppm, 50000);
+		ck_assert_uint_eq(d->duplicate_ppm, 5000);
+		ck_assert_uint_eq(d->reorder_ppm, 250000);
+		ck_assert_uint_eq(d->corrupt_ppm, 1);
+		ck_assert_uint_eq(d->rate_bps, 1500000);
+		ck_assert_uint_eq(d->queue_limit, 50);
+		ck_assert(!d->down);
+	}
+	ck_assert(!link->down);
+	topo_destroy(topo);
+}
+END_TEST
+
+START_TEST(impair_defaults)
+{
+	struct topology *topo = load("routers: [r1, r2]\n"
+				     "tun: { hop0: r1 }\n"
+				     "links: [r1 -- r2]\n");
+	int i, j;
+
+	for (i = 0; i < topo->n_links; i++) {
+		for (j = 0; j < 2; j++) {
+			const struct topo_impair *d = &topo->links[i].dir[j];
+
+			ck_assert_uint_eq(d->delay_us, 0);
+			ck_assert_uint_eq(d->jitter_us, 0);
+			ck_assert_int_eq(d->jitter_dist, TOPO_JITTER_UNIFORM);
+			ck_assert_msg(!d->allow_reorder,
+				      "jitter should not reorder by default");
+			ck_assert_int_eq(d->loss_model, TOPO_LOSS_RANDOM);
+			ck_assert_uint_eq(d->loss_ppm, 0);
+			ck_assert_uint_eq(d->rate_bps, 0);
+			ck_assert_uint_eq(d->queue_limit,
+					  TOPO_DEFAULT_QUEUE_LIMIT);
+			ck_assert(!d->down);
+		}
+		ck_assert(!topo->links[i].down);
+	}
+	topo_destroy(topo);
+}
+END_TEST
+
+START_TEST(impair_direction_override)
+{
+	struct topology *topo = load("routers: [r1, r2, r3]\n"
+				     "links:\n"
+				     "  - r2 -- r3:\n"
+				     "      r3: { delay: 40ms, state: down }\n"
+				     "      mtu: 1400\n"
+				     "      delay: 5ms\n"
+				     "      loss: 1%\n"
+				     "      r2: { loss: 20%, rate: 10mbit }\n"
+				     "  - r1 -- r2: { state: down }\n");
+	const struct topo_link *l23 = link_between(topo, "r2", "r3");
+	const struct topo_link *l12 = link_between(topo, "r1", "r2");
+	const struct topo_impair *from2 = dir_from(topo, l23, "r2");
+	const struct topo_impair *from3 = dir_from(topo, l23, "r3");
+
+	ck_assert_uint_eq(l23->mtu, 1400);
+	ck_assert_uint_eq(from2->delay_us, 5000);
+	ck_assert_uint_eq(from2->loss_ppm, 200000);
+	ck_assert_uint_eq(from2->rate_bps, 10000000);
+	ck_assert(!from2->down);
+	/* The block overrides link-level values written after it. */
+	ck_assert_uint_eq(from3->delay_us, 40000);
+	ck_assert_uint_eq(from3->loss_ppm, 10000);
+	ck_assert_uint_eq(from3->rate_bps, 0);
+	ck_assert_msg(from3->down, "r3's direction should be down");
+	ck_assert_msg(!l23->down, "a one-way failure leaves the link up");
+	ck_assert_msg(l12->down, "link-level state: down marks the link");
+	ck_assert(!l12->dir[0].down && !l12->dir[1].down);
+	topo_destroy(topo);
+}
+END_TEST
+
+START_TEST(impair_gilbert_elliott)
+{
+	struct topology *topo =
+	    load("routers: [r1, r2]\n"
+		 "links:\n"
+		 "  - r1 -- r2:\n"
+		 "      loss: { model: gilbert-elliott, p: 1%, r: 30% }\n"
+		 "      r2:\n"
+		 "        loss: { model: gilbert-elliott, p: 2%, r: 10%,\n"
+		 "                loss-good: 0.5%, loss-bad: 80% }\n");
+	const struct topo_link *link = link_between(topo, "r1", "r2");
+	const struct topo_impair *a = dir_from(topo, link, "r1");
+	const struct topo_impair *b = dir_from(topo, link, "r2");
+
+	ck_assert_int_eq(a->loss_model, TOPO_LOSS_GILBERT_ELLIOTT);
+	ck_assert_uint_eq(a->ge_p_ppm, 10000);
+	ck_assert_uint_eq(a->ge_r_ppm, 300000);
+	ck_assert_uint_eq(a->ge_loss_good_ppm, 0);
+	ck_assert_uint_eq(a->ge_loss_bad_ppm, TOPO_PPM);
+	ck_assert_int_eq(b->loss_model, TOPO_LOSS_GILBERT_ELLIOTT);
+	ck_assert_uint_eq(b->ge_p_ppm, 20000);
+	ck_assert_uint_eq(b->ge_r_ppm, 100000);
+	ck_assert_uint_eq(b->ge_loss_good_ppm, 5000);
+	ck_assert_uint_eq(b->ge_loss_bad_ppm, 800000);
+	topo_destroy(topo);
+}
+END_TEST
+
+START_TEST(impair_value_forms)
+{
+	static const struct {
+		const char *rate;
+		uint64_t bps;
+	} rates[] = {
+		{ "0", 0 },
+		{ "100bit", 100 },
+		{ "64kbit", 64000 },
+		{ "10mbit", 10000000 },
+		{ "1.5mbit", 1500000 },
+		{ "1gbit", 1000000000 },
+		{ "10Mbit", 10000000 },
+		{ "100gbit", 100000000000ull },
+	};
+	static const struct {
+		const char *text;
+		bool value;
+	} bools[] = {
+		{ "true", true }, { "false", false }, { "on", true },
+		{ "off", false }, { "yes", true },    { "no", false },
+	};
+	char yaml[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
+		struct topology *topo;
+
+		snprintf(yaml, sizeof(yaml),
+			 "routers: [r1, r2]\nlinks: [r1 -- r2: { rate: %s }]\n",
+			 rates[i].rate);
+		topo = load(yaml);
+		ck_assert_msg(topo->links[0].dir[0].rate_bps == rates[i].bps,
+			      "rate %s should be %llu bit/s", rates[i].rate,
+			      (unsigned long long)rates[i].bps);
+		topo_destroy(topo);
+	}
+	for (i = 0; i < sizeof(bools) / sizeof(bools[0]); i++) {
+		struct topology *topo;
+
+		snprintf(yaml, sizeof(yaml),
+			 "routers: [r1, r2]\n"
+			 "links: [r1 -- r2: { jitter-reorder: %s }]\n",
+			 bools[i].text);
+		topo = load(yaml);
+		ck_assert_msg(
+		    topo->links[0].dir[1].allow_reorder == bools[i].value,
+		    "'%s' should read as %d", bools[i].text, bools[i].value);
+		topo_destroy(topo);
+	}
+}
+END_TEST
+
+START_TEST(node_fault_defaults)
+{
+	struct topology *topo = load_default();
+	int i;
+
+	for (i = 0; i < topo->n_nodes; i++) {
+		const struct topo_node *n = &topo->nodes[i];
+
+		ck_assert_msg(
+		    n->icmp.frag_needed && n->icmp.echo && !n->icmp.silent,
+		    "%s should send frag needed and echo replies", n->name);
+		ck_assert_int_eq(n->icmp.source, TOPO_ICMP_SOURCE_EGRESS);
+		ck_assert_uint_eq(n->icmp.delay_us, 0);
+		ck_assert_msg(!n->icmp.ratelimit.enabled,
+			      "%s should have no rate limit", n->name);
+		ck_assert_int_eq(n->loopback_iface, -1);
+		ck_assert_uint_eq(n->reasm_timeout_us,
+				  TOPO_DEFAULT_REASM_TIMEOUT_US);
+		ck_assert_int_eq(n->n_static_routes, 0);
+	}
+	ck_assert_int_eq(topo->n_events, 0);
+	topo_destroy(topo);
+}
+END_TEST
+
+START_TEST(node_icmp_policy)
+{
+	struct topology *topo = load(
+	    "routers:\n"
+	    "  r1:\n"
+	    "    icmp: { silent: true, frag-needed: off, echo: no,\n"
+	    "            delay: 50ms, source: ingress }\n"
+	    "    reassembly-timeout: 10s\n"
+	    "  r2: { icmp: { source: 192.0.2.7 } }\n"
+	    "  r3: { icmp: { source: loopback }, loopback: 198.18.200.3 }\n"
+	    "links: [r1 -- r2, r2 -- r3]\n");
+	const struct topo_node *r1 = &topo->nodes[topo_node_find(topo, "r1")];
+	const struct topo_node *r2 = &topo->nodes[topo_node_find(topo, "r2")];
+	const struct topo_node *r3 = &topo->nodes[topo_node_find(topo, "r3")];
+
+	ck_assert(r1->icmp.silent);
+	ck_assert(!r1->icmp.frag_needed);
+	ck_assert(!r1->icmp.echo);
+	ck_assert_uint_eq(r1->icmp.delay_us, 50000);
+	ck_assert_int_eq(r1->icmp.source, TOPO_ICMP_SOURCE_INGRESS);
+	ck_assert_uint_eq(r1->reasm_timeout_us, 10000000);
+	ck_assert_int_eq(r2->icmp.source, TOPO_ICMP_SOURCE_FIXED);
+	ck_assert_uint_eq(r2->icmp.source_addr, addr("192.0.2.7"));
+	ck_assert(r2->icmp.frag_needed && r2->icmp.echo);
+	ck_assert_int_eq(r3->icmp.source, TOPO_ICMP_SOURCE_LOOPBACK);
+	topo_destroy(topo);
+}
+END_TEST
+
+START_TEST(node_ratelimit_profiles)
+{
+	struct topology *topo = load(
+	    "routers:\n"
+	    "  r1: { icmp: { rate-limit: linux } }\n"
+	    "  r2:\n"
+	    "    icmp:\n"
+	    "      rate-limit: { interval: 100ms, burst: 2, types: [3, 11],\n"
+	    "                    global-rate: 0, frag-needed-exempt: off }\n"
+	    "  r3: { icmp: { rate-limit: off } }\n"
+	    "links: [r1 -- r2, r2 -- r3]\n");
+	const struct topo_ratelimit *linux_rl =
+	    &topo->nodes[topo_node_find(topo, "r1")].icmp.ratelimit;
+	const struct topo_ratelimit *custom =
+	    &topo->nodes[topo_node_find(topo, "r2")].icmp.ratelimit;
+	const struct topo_ratelimit *off =
+	    &topo->nodes[topo_node_find(topo, "r3")].icmp.ratelimit;
+
+	/* Linux 6.x: icmp_ratelimit 1000 ms, icmp_msgs_per_sec 1000,
+	 * icmp_msgs_burst 50, icmp_ratemask 6168. */
+	ck_assert(linux_rl->enabled);
+	ck_assert_uint_eq(linux_rl->interval_us, 1000000);
+	ck_assert_uint_eq(linux_rl->burst, 6);
+	ck_assert_uint_eq(linux_rl->global_rate, 1000);
+	ck_assert_uint_eq(linux_rl->global_burst, 50);
+	ck_assert(linux_rl->global_random_cost);
+	ck_assert_uint_eq(linux_rl->type_mask, 0x1818);
+	ck_assert(linux_rl->frag_needed_exempt);
+
+	/* A mapping starts from the linux values, without random cost. */
+	ck_assert(custom->enabled);
+	ck_assert_uint_eq(custom->interval_us, 100000);
+	ck_assert_uint_eq(custom->burst, 2);
+	ck_assert_uint_eq(custom->global_rate, 0);
+	ck_assert_uint_eq(custom->global_burst, 50);
+	ck_assert(!custom->global_random_cost);
+	ck_assert_uint_eq(custom->type_mask, (1u << 3) | (1u << 11));
+	ck_assert(!custom->frag_needed_exempt);
+
+	ck_assert(!off->enabled);
+	topo_destroy(topo);
+}
+END_TEST
+
+static const char loopback_yaml[] = "tun: { hop0: r1 }\n"
+				    "routers:\n"
+				    "  r1:\n"
+				    "  r2: { loopback: 198.18.1.1 }\n"
+				    "  r3:\n"
+				    "hosts: [server]\n"
+				    "links:\n"
+				    "  - r1 -- r2\n"
+				    "  - r2 -- r3\n"
+				    "  - r3 -- server\n";
+
+START_TEST(loopback_interface_and_routes)
+{
+	struct topology *topo = load(loopback_yaml);
+	int r2 = topo_node_find(topo, "r2");
+	const struct topo_node *n = &topo->nodes[r2];
+	const struct topo_iface *lo;
+	struct topo_prefix prefixes[16];
+	const char *nodes[] = { "r1", "r3", "server" };
+	int i, count, found = 0;
+
+	ck_assert_int_eq(n->n_ifaces, 3);
+	ck_assert_int_eq(n->loopback_iface, n->first_iface + 2);
+	lo = &topo->ifaces[n->loopback_iface];
+	ck_assert_str_eq(lo->name, "lo");
+	ck_assert_int_eq(lo->link, -1);
+	ck_assert_int_eq(lo->peer, -1);
+	ck_assert_int_eq(lo->plen, 32);
+	ck_assert_uint_eq(lo->addr, addr("198.18.1.1"));
+	ck_assert_int_eq(topo_addr_owner(topo, addr("198.18.1.1")),
+			 n->loopback_iface);
+	/* Automatic /30s skip the loopback: r1 -- r2 gets 198.18.1.4/30. */
+	check_iface(topo, "r1", 1, "eth1", "198.18.1.5", 30);
+	check_iface(topo, "r2", 0, "eth0", "198.18.1.6", 30);
+
+	for (i = 0; i < 3; i++) {
+		const struct topo_route *r = topo_route_lookup(
+		    topo, topo_node_find(topo, nodes[i]), addr("198.18.1.1"));
+
+		ck_assert_msg(r && r->kind == TOPO_ROUTE_VIA && r->plen == 32,
+			      "%s should route the loopback /32", nodes[i]);
+		ck_assert_int_eq(topo->ifaces[r->next_iface].node,
+				 strcmp(nodes[i], "server") == 0
+				     ? topo_node_find(topo, "r3")
+				     : r2);
+	}
+	/* r2 owns its loopback, so it has no route to it. */
+	ck_assert_ptr_null(topo_route_lookup(topo, r2, addr("198.18.1.1")));
+
+	count = topo_tun_prefixes(topo, 0, prefixes, 16);
+	for (i = 0; i < count && i < 16; i++)
+		found += prefixes[i].prefix == addr("198.18.1.1") &&
+			 prefixes[i].plen == 32;
+	ck_assert_msg(found == 1, "the kernel should route the loopback");
+
+	{
+		struct topo_hop hops[4];
+		int hop_count = trace(topo, "198.18.1.1", hops, 4);
+
+		ck_assert_int_eq(hop_count, 2);
+		check_hop(hops, 1, TOPO_HOP_REACHED, "198.18.1.1");
+	}
+	topo_destroy(topo);
+}
+END_TEST
+
+/* Four routers in a ring: r1 reaches r3 through r2 unless r1 -- r2 fails. */
+static const char failover_yaml[] = "tun: { hop0: r1 }\n"
+				    "routers: [r1, r2, r3, r4]\n"
+				    "links:\n"
+				    "  - r1 -- r2\n"
+				    "  - r2 -- r3\n"
+				    "  - r3 -- r4\n"
+				    "  - r4 -- r1: { cost: 2 }\n";
+
+START_TEST(rebuild_ring_failover)
+{
+	struct topology *topo = load(failover_yaml);
+	int r1 = topo_node_find(topo, "r1");
+	int r3 = topo_node_find(topo, "r3");
+	const struct topo_route *r;
+	int l12 = (int)(link_between(topo, "r1", "r2") - topo->links);
+
+	r = topo_route_lookup(topo, r1, addr("198.18.1.6")); /* r3's eth0 */
+	ck_assert_int_eq(topo->ifaces[r->next_iface].node,
+			 topo_node_find(topo, "r2"));
+
+	topo->links[l12].down = true;
+	ck_assert_int_eq(topo_rebuild_routes(topo), 0);
+	r = topo_route_lookup(topo, r1, addr("198.18.1.6"));
+	ck_assert_msg(r && topo->ifaces[r->next_iface].node ==
+			       topo_node_find(topo, "r4"),
+		      "with r1 -- r2 down, r1 should reach r3 through r4");
+	/* The subnet of the failed link is gone, and so is its connected
+	 * route. */
+	ck_assert_ptr_null(topo_route_lookup(topo, r1, addr("198.18.1.2")));
+	r = topo_route_lookup(topo, r3, addr("198.18.0.1"));
+	ck_assert_int_eq(topo->ifaces[r->next_iface].node,
+			 topo_node_find(topo, "r4"));
+
+	topo->links[l12].down = false;
+	ck_assert_int_eq(topo_rebuild_routes(topo), 0);
+	r = topo_route_lookup(topo, r1, addr("198.18.1.6"));
+	ck_assert_int_eq(topo->ifaces[r->next_iface].node,
+			 topo_node_find(topo, "r2"));
+	topo_destroy(topo);
+}
+END_TEST
+
+START_TEST(rebuild_chain_route_disappears)
+{
+	struct topology *topo =
+	    load("tun: { hop0: r1 }\n"
+		 "routers:\n"
+		 "  r1:\n"
+		 "  r2: { routes: [blackhole 198.18.200.0/24] }\n"
+		 "  r3: { routes: [198.18.201.0/24 via r2] }\n"
+		 "links:\n"
+		 "  - r1 -- r2\n"
+		 "  - r2 -- r3: { state: down }\n");
+	int r1 = topo_node_find(topo, "r1");
+	int r3 = topo_node_find(topo, "r3");
+	struct topo_hop hops[4];
+	int n;
+
+	ck_assert_msg(topo_route_lookup(topo, r1, addr("198.18.1.6")) == NULL,
+		      "r1 should have no route across a link that is down");
+	ck_assert_int_eq(topo->nodes[r3].n_static_routes, 1);
+	ck_assert_msg(topo_route_lookup(topo, r3, addr("198.18.201.1")) == NULL,
+		      "a static route whose link is down is not installed");
+	ck_assert_ptr_nonnull(
+	    topo_route_lookup(topo, r1, addr("198.18.200.1")));
+
+	n = trace(topo, "198.18.1.6", hops, 4);
+	ck_assert_int_eq(n, 1);
+	check_hop(hops, 0, TOPO_HOP_NET_UNREACH, "198.18.0.2");
+
+	topo->links[2].down = false;
+	ck_assert_int_eq(topo_rebuild_routes(topo), 0);
+	ck_assert_ptr_nonnull(topo_route_lookup(topo, r1, addr("198.18.1.6")));
+	ck_assert_ptr_nonnull(
+	    topo_route_lookup(topo, r3, addr("198.18.201.1")));
+	topo_destroy(topo);
+}
+END_TEST
+
+static const char chain_yaml[] = "tun: { hop0: r1 }\n"
+				 "routers: [r1, r2, r3]\n"
+				 "hosts: [server]\n"
+				 "links:\n"
+				 "  - r1 -- r2\n"
+				 "  - r2 -- r3\n"
+				 "  - r3 -- server\n";
+
+START_TEST(path_silent_hop)
+{
+	struct topology *topo = load(chain_yaml);
+	struct topo_hop hops[6];
+	int n;
+
+	topo->nodes[topo_node_find(topo, "r2")].icmp.silent = true;
+	n = trace(topo, "198.18.1.10", hops, 6);
+	ck_assert_int_eq(n, 4);
+	check_hop(hops, 0, TOPO_HOP_TIME_EXCEEDED, "198.18.0.2");
+	check_hop(hops, 1, TOPO_HOP_SILENT, NULL);
+	check_hop(hops, 2, TOPO_HOP_TIME_EXCEEDED, "198.18.1.6");
+	check_hop(hops, 3, TOPO_HOP_REACHED, "198.18.1.10");
+
+	/* A silent router sends no !N either. */
+	topo->nodes[topo_node_find(topo, "r1")].icmp.silent = true;
+	n = trace(topo, "203.0.113.1", hops, 3);
+	ck_assert_int_eq(n, 3);
+	check_hop(hops, 0, TOPO_HOP_SILENT, NULL);
+	check_hop(hops, 2, TOPO_HOP_SILENT, NULL);
+	topo_destroy(topo);
+}
+END_TEST
+
+START_TEST(path_silent_destination)
+{
+	struct topology *topo = load(chain_yaml);
+	struct topo_hop hops[8];
+	int n, i;
+
+	topo->nodes[topo_node_find(topo, "server")].icmp.silent = true;
+	n = trace(topo, "198.18.1.10", hops, 8);
+	ck_assert_msg(n == 8, "the trace should go on to max_ttl, not %d", n);
+	check_hop(hops, 2, TOPO_HOP_TIME_EXCEEDED, "198.18.1.6");
+	for (i = 3; i < 8; i++)
+		check_hop(hops, i, TOPO_HOP_SILENT, NULL);
+	topo_destroy(topo);
+}
+END_TEST
+
+START_TEST(path_error_sources)
+{
+	struct topology *topo =
+	    load("tun: { hop0: r1 }\n"
+		 "routers:\n"
+		 "  r1:\n"
+		 "  r2: { icmp: { source: ingress } }\n"
+		 "  r3: { icmp: { source: loopback }, loopback: 198.18.99.3 }\n"
+		 "  r4: { icmp: { source: 192.0.2.4 } }\n"
+		 "  r5:\n"
+		 "links:\n"
+		 "  - r1 -- r2: { cost: 2 }\n"
+		 "  - r2 -- r3\n"
+		 "  - r3 -- r4\n"
+		 "  - r4 -- r5\n"
+		 "  - r5 -- r1: { cost: 10 }\n"
+		 "  - r1 -- r3: { cost: 5 }\n");
+	struct topo_hop hops[5];
+	int n;
+
+	/* To 198.18.1.14, r5's address on r4 -- r5, the probes go r1, r2,
+	 * r3, r4, r5 at cost 5, not over r1 -- r3 or r5 -- r1. */
+	n = trace(topo, "198.18.1.14", hops, 5);
+	ck_assert_int_eq(n, 5);
+	check_hop(hops, 0, TOPO_HOP_TIME_EXCEEDED, "198.18.0.2");
+	/* r2's ingress is its r1 side, its egress toward r1 too. */
+	check_hop(hops, 1, TOPO_HOP_TIME_EXCEEDED, "198.18.1.2");
+	check_hop(hops, 2, TOPO_HOP_TIME_EXCEEDED, "198.18.99.3");
+	check_hop(hops, 3, TOPO_HOP_TIME_EXCEEDED, "192.0.2.4");
+	check_hop(hops, 4, TOPO_HOP_REACHED, "198.18.1.14");
+	topo_destroy(topo);
+}
+END_TEST
+
+START_TEST(path_ingress_on_asymmetric_ring)
+{
+	struct topo_error err = { { 0 } };
+	struct topology *topo = topo_load_file("../topologies/ring.yaml", &err);
+	struct topo_hop hops[4];
+	int n;
+
+	ck_assert_msg(topo != NULL, "ring.yaml should load: %s", err.message);
+	/* Egress (the default) gives r3's r4 side, 198.18.1.5. */
+	n = trace(topo, "198.18.1.18", hops, 4);
+	check_hop(hops, 2, TOPO_HOP_TIME_EXCEEDED, "198.18.1.5");
+	topo->nodes[topo_node_find(topo, "r3")].icmp.source =
+	    TOPO_ICMP_SOURCE_INGRESS;
+	n = trace(topo, "198.18.1.18", hops, 4);
+	ck_assert_int_eq(n, 4);
+	check_hop(hops, 2, TOPO_HOP_TIME_EXCEEDED, "198.18.1.10");
+	topo_destroy(topo);
+}
+END_TEST
+
+START_TEST(path_one_way_down)
+{
+	struct topology *topo = load("tun: { hop0: r1 }\n"
+				     "routers: [r1, r2, r3]\n"
+				     "hosts: [server]\n"
+				     "links:\n"
+				     "  - r1 -- r2\n"
+				     "  - r2 -- r3: { r3: { state: down } }\n"
+				     "  - r3 -- server\n");
+	struct topo_hop hops[5];
+	int n;
+
+	/* Probes pass r2 -> r3, but every reply from r3 on is lost. */
+	n = trace(topo, "198.18.1.10", hops, 5);
+	ck_assert_int_eq(n, 5);
+	check_hop(hops, 0, TOPO_HOP_TIME_EXCEEDED, "198.18.0.2");
+	check_hop(hops, 1, TOPO_HOP_TIME_EXCEEDED, "198.18.1.2");
+	check_hop(hops, 2, TOPO_HOP_SILENT, NULL);
+	check_hop(hops, 3, TOPO_HOP_SILENT, NULL);
+	check_hop(hops, 4, TOPO_HOP_SILENT, NULL);
+	/* The routes do not see a one-way failure. */
+	ck_assert_ptr_nonnull(topo_route_lookup(
+	    topo, topo_node_find(topo, "r3"), addr("198.18.0.1")));
+
+	/* The other way: probes die at r2, so hop 3 is the first lost. */
+	topo->links[2].dir[1].down = false;
+	topo->links[2].dir[0].down = true;
+	n = trace(topo, "198.18.1.10", hops, 4);
+	ck_assert_int_eq(n, 4);
+	check_hop(hops, 1, TOPO_HOP_TIME_EXCEEDED, "198.18.1.2");
+	check_hop(hops, 2, TOPO_HOP_SILENT, NULL);
+	check_hop(hops, 3, TOPO_HOP_SILENT, NULL);
+	topo_destroy(topo);
+}
+END_TEST
+
+START_TEST(path_mtu_min_of_links)
+{
+	struct topology *topo =
+	    load("tun: { hop0: { router: r1, mtu: 9000 } }\n"
+		 "routers: [r1, r2, r3]\n"
+		 "hosts: [server]\n"
+		 "links:\n"
+		 "  - r1 -- r2: { mtu: 9000 }\n"
+		 "  - r2 -- r3: { mtu: 1400 }\n"
+		 "  - r3 -- server: { mtu: 1480 }\n");
+
+	ck_assert_uint_eq(topo_path_mtu(topo, 0, addr("198.18.1.10")), 1400);
+	/* The path to r2 ends before the 1400-byte link. */
+	ck_assert_uint_eq(topo_path_mtu(topo, 0, addr("198.18.1.2")), 9000);
+	/* No route at r1: the path ends there, on the TUN's MTU. */
+	ck_assert_uint_eq(topo_path_mtu(topo, 0, addr("203.0.113.1")), 9000);
+	ck_assert_uint_eq(topo_path_mtu(topo, 3, addr("198.18.1.10")), 0);
+
+	topo->tuns[0].mtu = 1300;
+	topo->links[0].mtu = 1300;
+	ck_assert_uint_eq(topo_path_mtu(topo, 0, addr("198.18.1.10")), 1300);
+	topo_destroy(topo);
+}
+END_TEST
+
+START_TEST(format_settings)
+{
+	struct topology *topo = load(
+	    "routers:\n"
+	    "  r1: { icmp: { silent: on, source: ingress, rate-limit: linux } }\n"
+	    "  r2: { icmp: { frag-needed: off, delay: 50ms,\n"
+	    "                rate-limit: { burst: 2, types: [3] } } }\n"
+	    "links:\n"
+	    "  - r1 -- r2:\n"
+	    "      delay: 10ms\n"
+	    "      jitter: 2ms\n"
+	    "      loss: 5%\n"
+	    "      r2: { rate: 1.5mbit, queue: 10, state: down, loss: 0.25% }\n");
+	const struct topo_link *link = &topo->links[0];
+	char buf[256];
+
+	ck_assert_str_eq(
+	    topo_format_impair(dir_from(topo, link, "r1"), buf, sizeof(buf)),
+	    "delay 10ms jitter 2ms loss 5%");
+	ck_assert_str_eq(
+	    topo_format_impair(dir_from(topo, link, "r2"), buf, sizeof(buf)),
+	    "delay 10ms jitter 2ms loss 0.25% rate 1500kbit "
+	    "queue 10 down");
+	ck_assert_str_eq(
+	    topo_format_icmp(&topo->nodes[0].icmp, buf, sizeof(buf)),
+	    "silent source ingress rate-limit linux");
+	ck_assert_str_eq(
+	    topo_format_icmp(&topo->nodes[1].icmp, buf, sizeof(buf)),
+	    "frag-needed off delay 50ms rate-limit interval 1s "
+	    "burst 2 global-rate 1000 global-burst 50 types 3 "
+	    "frag-needed-exempt on");
+	ck_assert_str_eq(
+	    topo_format_impair(dir_from(topo, link, "r1"), buf, 12),
+	    "delay 10ms ");
+	topo_destroy(topo);
+}
+END_TEST
+
+START_TEST(error_impairments)
+{
+	expect_error("routers: [r1, r2]\n"
+		     "links: [r1 -- r2: { loss: 5 }]\n",
+		     "lab.yaml:2:27: loss '5' in link r1 -- r2 has no % sign "
+		     "(write '5%')");
+	expect_error("routers: [r1, r2]\n"
+		     "links: [r1 -- r2: { duplicate: 101% }]\n",
+		     "lab.yaml:2:32: duplicate '101%' in link r1 -- r2 is out "
+		     "of range (0% to 100%)");
+	expect_error("routers: [r1, r2]\n"
+		     "links: [r1 -- r2: { corrupt: 0.00001% }]\n",
+		     "lab.yaml:2:30: corrupt '0.00001%' in link r1 -- r2 is "
+		     "finer than 0.0001% (one part per million)");
+	expect_error(
+	    "routers: [r1, r2]\n"
+	    "links: [r1 -- r2: { rate: 10mbps }]\n",
+	    "lab.yaml:2:27: rate '10mbps' in link r1 -- r2 is in bytes per "
+	    "second: tc's 'mbps' means bytes, not bits (write the rate in "
+	    "bit, kbit, mbit or gbit, such as '10mbit')");
+	expect_error("routers: [r1, r2]\n"
+		     "links: [r1 -- r2: { rate: 10 }]\n",
+		     "lab.yaml:2:27: rate '10' in link r1 -- r2 has no unit "
+		     "(write '10kbit', '10mbit' or '10gbit')");
+	expect_error_prefix("routers: [r1, r2]\n"
+			    "links: [r1 -- r2: { rate: 200gbit }]\n",
+			    "lab.yaml:2:27: rate '200gbit' in link r1 -- r2 is "
+			    "out of range");
+	expect_error("routers: [r1, r2]\n"
+		     "links: [r1 -- r2: { queue: 0 }]\n",
+		     "lab.yaml:2:28: queue '0' in link r1 -- r2 is out of "
+		     "range (1..100000)");
+	expect_error("routers: [r1, r2]\n"
+		     "links: [r1 -- r2: { state: broken }]\n",
+		     "lab.yaml:2:28: invalid state 'broken' in link r1 -- r2 "
+		     "(expected 'up' or 'down')");
+	expect_error("routers: [r1, r2]\n"
+		     "links: [r1 -- r2: { distribution: pareto }]\n",
+		     "lab.yaml:2:35: invalid distribution 'pareto' in link "
+		     "r1 -- r2 (expected 'uniform' or 'normal')");
+	expect_error("routers: [r1, r2]\n"
+		     "links: [r1 -- r2: { jitter-reorder: maybe }]\n",
+		     "lab.yaml:2:37: invalid jitter-reorder 'maybe' in link "
+		     "r1 -- r2 (expected true or false, on or off, yes or "
+		     "no)");
+	expect_error_prefix("routers: [r1, r2]\n"
+			    "links: [r1 -- r2: { jitter: 2 }]\n",
+			    "lab.yaml:2:29: jitter '2' in link r1 -- r2 has no "
+			    "unit");
+}
+END_TEST
+
+START_TEST(error_direction_blocks)
+{
+	/* Inside a link the direction-block keys are the two end names. */
+	expect_error("routers: [r1, r2]\n"
+		     "links:\n"
+		     "  - r1 -- r2:\n"
+		     "      r3: { loss: 1% }\n",
+		     "lab.yaml:4:7: unknown key 'r3' in link r1 -- r2 (did you "
+		     "mean 'r1'?)");
+	expect_error("routers: [r1, r2]\n"
+		     "links:\n"
+		     "  - r1 -- r2:\n"
+		     "      r2: { dealy: 1ms }\n",
+		     "lab.yaml:4:13: unknown key 'dealy' in link r1 -- r2, "
+		     "direction r2 -> r1 (did you mean 'delay'?)");
+	expect_error("routers: [r1, r2]\n"
+		     "links:\n"
+		     "  - r1 -- r2:\n"
+		     "      r2: { mtu: 1400 }\n",
+		     "lab.yaml:4:13: unknown key 'mtu' in link r1 -- r2, "
+		     "direction r2 -> r1 (expected 'delay', 'jitter', "
+		     "'distribution', 'jitter-reorder', 'loss', 'duplicate', "
+		     "'reorder', 'corrupt', 'rate', 'queue' or 'state')");
+	expect_error("routers: [r1, r2]\n"
+		     "links:\n"
+		     "  - r1 -- r2: { r1: 5ms }\n",
+		     "lab.yaml:3:21: expected a mapping for a direction block "
+		     "in link r1 -- r2, found a scalar");
+	expect_error(
+	    "routers: [r1, r2]\n"
+	    "links:\n"
+	    "  - r1 -- r2: { loss: { model: gilbert-elliott, p: 1% } }\n",
+	    "lab.yaml:3:23: missing 'r' in 'loss' of link r1 -- r2 (write "
+	    "'loss: { model: gilbert-elliott, p: 1%, r: 30% }', p from good "
+	    "to bad, r back)");
+	expect_error_prefix(
+	    "routers: [r1, r2]\n"
+	    "links:\n"
+	    "  - r1 -- r2: { loss: { model: random, p: 1% } }\n",
+	    "lab.yaml:3:32: invalid model 'random' in 'loss' of "
+	    "link r1 -- r2 (expected 'gilbert-elliott'");
+}
+END_TEST
+
+START_TEST(error_node_faults)
+{
+	expect_error("routers: [r1, r2]\n"
+		     "hosts:\n"
+		     "  h1: { loopback: 198.18.9.9 }\n"
+		     "links: [r1 -- r2, r2 -- h1]\n",
+		     "lab.yaml:3:9: 'loopback' in host h1: only routers have a "
+		     "loopback");
+	expect_error("routers:\n"
+		     "  r1: { icmp: { source: loopback } }\n"
+		     "  r2:\n"
+		     "links: [r1 -- r2]\n",
+		     "lab.yaml:2:25: source 'loopback' in 'icmp' of router r1 "
+		     "needs 'loopback: A.B.C.D' on router r1");
+	expect_error("routers:\n"
+		     "  r1: { icmp: { sielnt: yes } }\n"
+		     "  r2:\n"
+		     "links: [r1 -- r2]\n",
+		     "lab.yaml:2:17: unknown key 'sielnt' in 'icmp' of router "
+		     "r1 (did you mean 'silent'?)");
+	expect_error_prefix("routers:\n"
+			    "  r1: { icmp: { source: 127.0.0.1 } }\n"
+			    "  r2:\n"
+			    "links: [r1 -- r2]\n",
+			    "lab.yaml:2:25: source '127.0.0.1' in 'icmp' of "
+			    "router r1 is not usable as a source address");
+	expect_error_prefix("routers:\n"
+			    "  r1: { icmp: { rate-limit: bsd } }\n"
+			    "  r2:\n"
+			    "links: [r1 -- r2]\n",
+			    "lab.yaml:2:29: invalid rate-limit 'bsd' in 'icmp' "
+			    "of router r1 (expected 'off', 'linux' or a "
+			    "mapping");
+	expect_error("routers:\n"
+		     "  r1: { icmp: { rate-limit: { types: [3, 64] } } }\n"
+		     "  r2:\n"
+		     "links: [r1 -- r2]\n",
+		     "lab.yaml:2:42: types '64' in 'rate-limit' of router r1 "
+		     "is out of range (0..63)");
+	expect_error("routers:\n"
+		     "  r1: { icmp: { rate-limit: { brust: 3 } } }\n"
+		     "  r2:\n"
+		     "links: [r1 -- r2]\n",
+		     "lab.yaml:2:31: unknown key 'brust' in 'rate-limit' of "
+		     "router r1 (did you mean 'burst'?)");
+	expect_error("routers:\n"
+		     "  r1: { reassembly-timeout: 0 }\n"
+		     "  r2:\n"
+		     "links: [r1 -- r2]\n",
+		     "lab.yaml:2:29: reassembly-timeout '0' in router r1 is "
+		     "out of range (1us to 60s)");
+	expect_error("routers:\n"
+		     "  r1: { icmp: { echo: sometimes } }\n"
+		     "  r2:\n"
+		     "links: [r1 -- r2]\n",
+		     "lab.yaml:2:23: invalid echo 'sometimes' in 'icmp' of "
+		     "router r1 (expected true or false, on or off, yes or "
+		     "no)");
+}
+END_TEST
+
+START_TEST(error_loopback_conflicts)
+{
+	expect_error("routers:\n"
+		     "  r1: { loopback: 198.18.50.1 }\n"
+		     "  r2: { loopback: 198.18.50.1 }\n"
+		     "links: [r1 -- r2]\n",
+		     "lab.yaml:3:19: address conflict: loopback '198.18.50.1' "
+		     "of router r2 is already the loopback of router r1 "
+		     "(line 2)");
+	expect_error("routers:\n"
+		     "  r1: { loopback: 198.18.5.9 }\n"
+		     "  r2:\n"
+		     "links:\n"
+		     "  - r1 -- r2: { subnet: 198.18.5.0/24 }\n",
+		     "lab.yaml:2:19: address conflict: loopback '198.18.5.9' "
+		     "of router r1 is inside subnet 198.18.5.0/24 of link "
+		     "r1 -- r2 (line 5)");
+	expect_error("tun: { hop0: r1 }\n"
+		     "routers:\n"
+		     "  r1: { loopback: 198.18.0.1 }\n"
+		     "  r2:\n"
+		     "links: [r1 -- r2]\n",
+		     "lab.yaml:3:19: address conflict: loopback '198.18.0.1' "
+		     "of router r1 is inside subnet 198.18.0.0/30 of tun hop0 "
+		     "(line 1)");
+	expect_error("routers:\n"
+		     "  r1: { loopback: 198.18.5.9/24 }\n"
+		     "  r2:\n"
+		     "links: [r1 -- r2]\n",
+		     "lab.yaml:2:19: invalid loopback '198.18.5.9/24' in "
+		     "router r1 (expected an address A.B.C.D, a /32)");
+}
+END_TEST
+
 Suite *topology_suite(void)
 {
 	Suite *s = suite_create("topology");
 	TCase *model = tcase_create("model");
 	TCase *path = tcase_create("path");
 	TCase *errors = tcase_create("errors");
+	TCase *faults = tcase_create("faults");
 
 	tcase_add_test(model, default_addresses);
 	tcase_add_test(model, default_model);
@@ -1191,6 +2041,30 @@ Suite *topology_suite(void)
 	tcase_add_test(errors, error_addresses);
 	tcase_add_test(errors, error_out_of_range);
 	tcase_add_test(errors, error_empty_or_no_links);
+	tcase_add_test(errors, error_impairments);
+	tcase_add_test(errors, error_direction_blocks);
+	tcase_add_test(errors, error_node_faults);
+	tcase_add_test(errors, error_loopback_conflicts);
 	suite_add_tcase(s, errors);
+
+	tcase_add_test(faults, impair_link_level_keys);
+	tcase_add_test(faults, impair_defaults);
+	tcase_add_test(faults, impair_direction_override);
+	tcase_add_test(faults, impair_gilbert_elliott);
+	tcase_add_test(faults, impair_value_forms);
+	tcase_add_test(faults, node_fault_defaults);
+	tcase_add_test(faults, node_icmp_policy);
+	tcase_add_test(faults, node_ratelimit_profiles);
+	tcase_add_test(faults, loopback_interface_and_routes);
+	tcase_add_test(faults, rebuild_ring_failover);
+	tcase_add_test(faults, rebuild_chain_route_disappears);
+	tcase_add_test(faults, path_silent_hop);
+	tcase_add_test(faults, path_silent_destination);
+	tcase_add_test(faults, path_error_sources);
+	tcase_add_test(faults, path_ingress_on_asymmetric_ring);
+	tcase_add_test(faults, path_one_way_down);
+	tcase_add_test(faults, path_mtu_min_of_links);
+	tcase_add_test(faults, format_settings);
+	suite_add_tcase(s, faults);
 	return s;
 }

@@ -201,6 +201,7 @@ struct topo_event {
 	int link;		      /* LINK_*: the link, else -1 */
 	int node;		      /* NODE_SET, ROUTE_*: the node, else -1 */
 	struct topo_impair dir[2];    /* LINK_SET */
+	uint32_t mtu;		      /* LINK_SET: the link's MTU; else 0 */
 	struct topo_icmp_policy icmp; /* NODE_SET */
 	uint8_t ttl;		      /* NODE_SET */
 	uint32_t arp_timeout_us;      /* NODE_SET */
@@ -261,11 +262,13 @@ struct topo_prefix {
 };
 
 /*
- * Fills @out with up to @cap prefixes the kernel routes into @tun, the
- * prefixes of static routes (other than default routes) included:
- * every link subnet of the topology except the TUN's own subnet when
- * the TUN has routes_all, else none.  Returns how many there are, which
- * may exceed @cap, or -EINVAL for an unknown @tun.
+ * Fills @out with up to @cap prefixes the kernel routes into @tun.  When
+ * the TUN has routes_all, these are every link subnet of the topology
+ * except the TUN's own (links that are down included) and every loopback
+ * /32.  They also include the prefixes, other than default, of the static
+ * routes as written and of the timeline's ROUTE_ADD events.  Without
+ * routes_all there are none.  Returns how many there are, which may
+ * exceed @cap, or -EINVAL for an unknown @tun.
  */
 int topo_tun_prefixes(const struct topology *topo, int tun,
 		      struct topo_prefix *out, int cap);
@@ -288,12 +291,17 @@ struct topo_hop {
 };
 
 /*
- * Computes, from the route tables alone, what a traceroute from the
- * kernel end of @tun to @dst sees, one entry per TTL from 1, into @hops
- * (room for @cap).  A reply that could not get back to the kernel
- * through the route tables counts as SILENT.  Stops after the
- * destination or an unreachable mark, at @max_ttl (1..255), or when
- * @hops is full.  Returns the number of entries, or -EINVAL.
+ * Computes, from the current route tables and link states, what a UDP
+ * traceroute from the kernel end of @tun to @dst reports, one entry per TTL
+ * from 1, into @hops (room for @cap).  A reply that could not get back
+ * to the kernel through the route tables counts as SILENT, and so does
+ * a probe or reply that crosses a link direction that is down.  A node
+ * with icmp.silent gives SILENT where it would send an error, and the
+ * trace goes on past a silent destination.  Error sources follow each
+ * node's icmp.source.  Loss, jitter and rate limits are left out.
+ * Stops after the destination or an unreachable mark, at @max_ttl
+ * (1..255), or when @hops is full.  Returns the number of entries, or
+ * -EINVAL.
  */
 int topo_path(const struct topology *topo, int tun, uint32_t dst, int max_ttl,
 	      struct topo_hop *hops, int cap);
@@ -318,8 +326,9 @@ const char *topo_link_name(const struct topology *topo, int link, char *buf,
  * filled, or -ENOMEM.
  *
  * topo_compute_routes() replaces every router's and host's routes with a
- * connected route per interface and a shortest-path route to every other
- * link subnet.  Returns 0 or -ENOMEM.
+ * connected route per interface on a link that is up and a shortest-path
+ * route, over links that are up, to every other link subnet that is up.
+ * Returns 0 or -ENOMEM.
  *
  * topo_set_route() adds @route to @node's table, replacing the route of
  * the same prefix if there is one.  Returns 0, -EINVAL or -ENOMEM.
@@ -339,26 +348,56 @@ int topo_set_route(struct topology *topo, int node,
 int topo_redistribute_static(struct topology *topo);
 
 /*
- * Recomputes every router's and host's routes from the current state:
- * connected and shortest-path routes over links that are up, the static
- * routes whose egress link is up, then redistribution and loopbacks.
- * Returns 0 or -ENOMEM.
+ * Recomputes every router's and host's routes from the current state.
+ * The steps are connected and shortest-path routes over links that are
+ * up, the static routes whose egress link is up, and redistribution.
+ * Last comes a shortest-path route to every other router's loopback /32
+ * that the node has no route for.  Route pointers from before the call
+ * are invalid after it.  Returns 0 or -ENOMEM.
  */
 int topo_rebuild_routes(struct topology *topo);
 
 /*
  * Applies timeline @event to @topo, rebuilding the routes when the event
- * changes a link's state or a static route.  Returns 0, -EINVAL for an
- * event that names no link, node or route of @topo, or -ENOMEM.
+ * changes a link's state or a static route.  LINK_SET copies dir[] and,
+ * when not 0, mtu; NODE_SET copies icmp, ttl and arp_timeout_us;
+ * ROUTE_ADD replaces a static route of the same prefix.  Returns 0,
+ * -EINVAL for an event that names no link, node or static route of
+ * @topo, or -ENOMEM.
  */
 int topo_apply_event(struct topology *topo, const struct topo_event *event);
 
 /*
  * Returns the path MTU from the kernel end of @tun to @dst: the smallest
  * MTU of the links the forward path crosses, the TUN's included, up to
- * where the path ends.  Returns 0 for an unknown @tun.
+ * where the path ends.  A link whose direction is down counts, because
+ * a router checks the MTU before it sends.  Returns 0 for an unknown
+ * @tun.
  */
 uint32_t topo_path_mtu(const struct topology *topo, int tun, uint32_t dst);
+
+/*
+ * Writers of settings in the syntax of the topology file, for `hopsim
+ * check` and logs.  Each writes at most @len bytes, NUL included, into
+ * @buf and returns @buf.
+ *
+ * topo_format_impair() writes "delay D" and then every setting of
+ * @impair that differs from the default: "delay 10ms jitter 2ms loss 5%".
+ *
+ * topo_format_icmp() writes the settings of @icmp that differ from the
+ * defaults ("silent source ingress rate-limit linux"), or "" for none.
+ *
+ * topo_format_event() writes what @event does, without its time:
+ * "link r1 -- r2 down", "router r2 set ttl 255 icmp silent",
+ * "router r2 add-route blackhole 198.18.200.0/24".
+ */
+const char *topo_format_impair(const struct topo_impair *impair, char *buf,
+			       size_t len);
+const char *topo_format_icmp(const struct topo_icmp_policy *icmp, char *buf,
+			     size_t len);
+const char *topo_format_event(const struct topology *topo,
+			      const struct topo_event *event, char *buf,
+			      size_t len);
 
 /* Returns the direction index (0 or 1) of @link for packets that @iface
  * sends onto it. */

@@ -63,11 +63,12 @@ _PATH_RE = re.compile(rf"^(\d+) (\*|{_IPV4})(?: (!\S+))?$")
 
 def parse_path(text):
     """Parse `hopsim path` output ("<ttl> <addr> [!H|!N|!X]" or "<ttl> *")
-    into a list of Hop.  Raise ValueError on any other line, because the
-    tests compare every tool against this output."""
+    into a list of Hop, skipping the last line, "pmtu N".  Raise
+    ValueError on any other line, because the tests compare every tool
+    against this output."""
     hops = []
     for line in text.splitlines():
-        if not line.strip():
+        if not line.strip() or re.fullmatch(r"pmtu \d+", line.strip()):
             continue
         m = _PATH_RE.match(line.strip())
         if not m:

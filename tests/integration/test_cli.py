@@ -18,6 +18,7 @@ DEFAULT_PATH_TEXT = """\
 4 198.18.1.10
 5 198.18.1.14
 6 198.18.1.18
+pmtu 1500
 """
 
 TOPOLOGY_FILES = sorted(
@@ -132,7 +133,7 @@ def test_path_options_before_arguments(hopsim_binary):
     result = hopsim(hopsim_binary, "path", "--max-ttl", "3", hoptools.DEFAULT_TOPOLOGY, SERVER)
 
     assert result.returncode == 0, result.describe()
-    assert result.stdout == "".join(DEFAULT_PATH_TEXT.splitlines(keepends=True)[:3]), (
+    assert result.stdout == "".join(DEFAULT_PATH_TEXT.splitlines(keepends=True)[:3]) + "pmtu 1500\n", (
         result.describe()
     )
 
@@ -142,7 +143,7 @@ def test_path_options_after_arguments(hopsim_binary):
     result = hopsim(hopsim_binary, "path", hoptools.DEFAULT_TOPOLOGY, SERVER, "--max-ttl", "3")
 
     assert result.returncode == 0, result.describe()
-    assert result.stdout == "".join(DEFAULT_PATH_TEXT.splitlines(keepends=True)[:3]), (
+    assert result.stdout == "".join(DEFAULT_PATH_TEXT.splitlines(keepends=True)[:3]) + "pmtu 1500\n", (
         result.describe()
     )
 
