@@ -20,7 +20,9 @@ ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP
 
 # Modules that do no I/O; the unit tests link these alone.
 CORE_SRCS := src/checksum.c src/packet.c src/queue.c src/rtable.c \
-	     src/topology.c src/topo_load.c src/engine.c
+	     src/topology.c src/topo_load.c src/random.c src/link.c \
+	     src/ratelimit.c src/reasm.c src/engine.c src/packet6.c \
+	     src/rtable6.c
 IO_SRCS   := src/io_netns.c src/io_tun.c src/io_net.c src/io_loop.c \
 	     src/io_pcap.c
 MAIN_SRCS := src/hopsim.c
@@ -50,7 +52,7 @@ all: hopsim
 
 hopsim: $(CORE_OBJS) $(IO_OBJS) $(MAIN_OBJS)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 
 $(BUILD)/plain/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -82,11 +84,11 @@ $(BUILD)/plain/default_topology.o: $(BUILD)/default_topology.c
 
 $(BUILD)/check_hopsim: $(CORE_OBJS) $(TEST_OBJS)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS) -lm
 
 $(BUILD)/check_hopsim_san: $(SAN_OBJS)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)
+	$(Q)$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS) -lm
 
 deps:
 	$(Q)sh scripts/install-deps
@@ -100,9 +102,12 @@ unit-sanitize: $(BUILD)/check_hopsim_san
 
 unit: unit-plain unit-sanitize
 
-# Runs the real tools against hopsim in namespaces the tests create.
+# Conformance tests replay crafted packets through hopsim and compare the
+# replies byte for byte; integration tests run the real tools against it
+# in namespaces they create.
 integration: hopsim
-	$(Q)$(PYTHON) -m pytest -q -p no:cacheprovider tests/integration
+	$(Q)$(PYTHON) -m pytest -q -p no:cacheprovider tests/conformance \
+		tests/integration
 
 format-check:
 	$(Q)clang-format --dry-run -Werror src/*.c include/hopsim/*.h \

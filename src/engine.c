@@ -6,7 +6,10 @@
 
 #include "hopsim/checksum.h"
 #include "hopsim/engine.h"
+#include "hopsim/link.h"
 #include "hopsim/packet.h"
+#include "hopsim/ratelimit.h"
+#include "hopsim/reasm.h"
 
 /*
  * Packets a node originates while handling another (errors, replies,
@@ -17,13 +20,20 @@
 #define ENGINE_BUF_SIZE	 65536
 
 struct engine {
-	const struct topology *topo;
+	struct topology *topo;
 	struct engine_ops ops;
 	void *ctx;
 	uint64_t drops[ENGINE_DROP_COUNT];
 	uint16_t *ip_id; /* next IP identification, per node */
 	int depth;	 /* nesting level of the packet being carried */
 	uint8_t (*bufs)[ENGINE_BUF_SIZE]; /* one buffer per nesting level */
+	struct link_state *links;	  /* two directions per link */
+	struct ratelimit **limiters;	  /* per node; NULL if never limited */
+	struct rng icmp_rng;		  /* global rate-limit costs */
+	struct reasm *reasm;
+	bool started;
+	uint64_t start_us; /* the timeline counts from here */
+	int next_event;	   /* first timeline event not applied yet */
 };
 
 /* A packet on its way through the topology. */
@@ -31,6 +41,8 @@ struct hop_packet {
 	uint8_t *buf;
 	size_t len;
 	struct pkt_ipv4 ip;
+	bool corrupted;	 /* a link flipped a bit: the next hop checks again */
+	bool link_group; /* arrived in a link-layer broadcast or multicast */
 };
 
 static const char *const drop_names[ENGINE_DROP_COUNT] = {
@@ -55,9 +67,21 @@ static const char *const drop_names[ENGINE_DROP_COUNT] = {
 	[ENGINE_DROP_BAD_ICMP] = "bad-icmp",
 	[ENGINE_DROP_BAD_TCP] = "bad-tcp",
 	[ENGINE_DROP_BAD_UDP] = "bad-udp",
-	[ENGINE_DROP_FRAGMENT_TO_SELF] = "fragment-for-node",
 	[ENGINE_DROP_TOO_DEEP] = "nesting-too-deep",
 	[ENGINE_DROP_OUTPUT_FULL] = "output-queue-full",
+	[ENGINE_DROP_LINK_DOWN] = "link-down",
+	[ENGINE_DROP_LINK_BROADCAST] = "link-broadcast-not-forwarded",
+	[ENGINE_DROP_LINK_LOSS] = "link-loss",
+	[ENGINE_DROP_LINK_QUEUE_FULL] = "link-queue-full",
+	[ENGINE_DROP_ECHO_DISABLED] = "echo-disabled",
+	[ENGINE_DROP_REASM_OVERLAP] = "fragment-overlap",
+	[ENGINE_DROP_REASM_TOO_BIG] = "reassembly-too-big",
+	[ENGINE_DROP_REASM_INVALID] = "fragment-invalid",
+	[ENGINE_DROP_REASM_DUPLICATE] = "fragment-duplicate",
+	[ENGINE_DROP_REASM_FULL] = "reassembly-full",
+	[ENGINE_DROP_REASM_TIMEOUT] = "reassembly-timeout",
+	[ENGINE_DROP_ICMP_SILENT] = "icmp-silent",
+	[ENGINE_DROP_ICMP_RATE_LIMITED] = "icmp-rate-limited",
 };
 
 const char *engine_drop_name(enum engine_drop reason)
@@ -67,8 +91,75 @@ const char *engine_drop_name(enum engine_drop reason)
 	return drop_names[reason];
 }
 
-struct engine *engine_create(const struct topology *topo,
-			     const struct engine_ops *ops, void *ctx)
+/* Returns the largest rate queue a link direction ever needs. */
+static uint32_t queue_cap(const struct topology *topo, int link, int dir)
+{
+	uint32_t cap = topo->links[link].dir[dir].queue_limit;
+	int i;
+
+	for (i = 0; i < topo->n_events; i++) {
+		const struct topo_event *ev = &topo->events[i];
+
+		if (ev->kind == TOPO_EVENT_LINK_SET && ev->link == link &&
+		    ev->dir[dir].queue_limit > cap)
+			cap = ev->dir[dir].queue_limit;
+	}
+	return cap;
+}
+
+/* True when node @node's ICMP is rate limited now or on the timeline. */
+static bool ever_limited(const struct topology *topo, int node)
+{
+	int i;
+
+	if (topo->nodes[node].icmp.ratelimit.enabled)
+		return true;
+	for (i = 0; i < topo->n_events; i++) {
+		if (topo->events[i].kind == TOPO_EVENT_NODE_SET &&
+		    topo->events[i].node == node &&
+		    topo->events[i].icmp.ratelimit.enabled)
+			return true;
+	}
+	return false;
+}
+
+static int create_state(struct engine *engine, uint64_t seed)
+{
+	const struct topology *topo = engine->topo;
+	int i, d;
+
+	engine->links =
+	    calloc((size_t)topo->n_links * 2, sizeof(*engine->links));
+	engine->limiters =
+	    calloc((size_t)topo->n_nodes, sizeof(*engine->limiters));
+	engine->reasm = reasm_create();
+	if (!engine->links || !engine->limiters || !engine->reasm)
+		return -ENOMEM;
+
+	/* Stream 2i+d feeds direction d of link i; the last is ICMP's. */
+	for (i = 0; i < topo->n_links; i++) {
+		for (d = 0; d < 2; d++) {
+			if (link_state_init(&engine->links[2 * i + d], seed,
+					    (uint64_t)(2 * i + d),
+					    queue_cap(topo, i, d)) < 0)
+				return -ENOMEM;
+		}
+	}
+	rng_seed(&engine->icmp_rng, seed, (uint64_t)topo->n_links * 2);
+
+	for (i = 0; i < topo->n_nodes; i++) {
+		if (!ever_limited(topo, i))
+			continue;
+		engine->limiters[i] = ratelimit_create();
+		if (!engine->limiters[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+struct engine *engine_create(struct topology *topo,
+			     const struct engine_ops *ops, void *ctx,
+			     uint64_t seed)
 {
 	struct engine *engine;
 	int i;
@@ -82,7 +173,7 @@ struct engine *engine_create(const struct topology *topo,
 
 	engine->ip_id = calloc((size_t)topo->n_nodes, sizeof(*engine->ip_id));
 	engine->bufs = malloc(sizeof(*engine->bufs) * ENGINE_MAX_DEPTH);
-	if (!engine->ip_id || !engine->bufs)
+	if (!engine->ip_id || !engine->bufs || create_state(engine, seed) < 0)
 		goto fail;
 
 	/* Distinct, repeatable starting IDs per node. */
@@ -98,8 +189,21 @@ fail:
 
 void engine_destroy(struct engine *engine)
 {
+	int i;
+
 	if (!engine)
 		return;
+	if (engine->links) {
+		for (i = 0; i < engine->topo->n_links * 2; i++)
+			link_state_free(&engine->links[i]);
+	}
+	if (engine->limiters) {
+		for (i = 0; i < engine->topo->n_nodes; i++)
+			ratelimit_destroy(engine->limiters[i]);
+	}
+	free(engine->links);
+	free(engine->limiters);
+	reasm_destroy(engine->reasm);
 	free(engine->ip_id);
 	free(engine->bufs);
 	free(engine);
@@ -189,6 +293,7 @@ static int route_back(const struct topology *topo, int node, uint32_t dst,
 
 static void walk(struct engine *engine, int node, int iface, uint64_t t,
 		 struct hop_packet *pkt, bool originated);
+static enum engine_drop status_drop(enum pkt_status status);
 
 /* Carries a packet that @node built in @buf, as the node's own output. */
 static void originate(struct engine *engine, int node, uint64_t t, uint8_t *buf,
@@ -224,7 +329,7 @@ static bool error_allowed(const struct hop_packet *pkt)
 {
 	const struct pkt_ipv4 *ip = &pkt->ip;
 
-	if (pkt_ipv4_is_later_fragment(ip))
+	if (pkt_ipv4_is_later_fragment(ip) || pkt->link_group)
 		return false;
 	if (pkt_ipv4_addr_is_multicast_or_broadcast(ip->dst))
 		return false;
@@ -248,6 +353,64 @@ struct icmp_answer {
  * own stack consumed it) and sends the ICMP error @answer about it when
  * the rules allow.  RFC 1812 4.3.2.4 makes the error's source the
  * address of the interface it leaves by, unless @answer->src is set.
+ */
+/*
+ * Returns the source address for an error @node sends about a packet
+ * that arrived on @iface, by the node's ICMP source policy; @egress is
+ * the address of the interface the error leaves by.
+ */
+static uint32_t error_source(const struct topology *topo, int node, int iface,
+			     uint32_t egress)
+{
+	const struct topo_node *n = &topo->nodes[node];
+
+	switch (n->icmp.source) {
+	case TOPO_ICMP_SOURCE_INGRESS:
+		return iface >= 0 ? topo->ifaces[iface].addr : egress;
+	case TOPO_ICMP_SOURCE_LOOPBACK:
+		return n->loopback_iface >= 0
+			   ? topo->ifaces[n->loopback_iface].addr
+			   : egress;
+	case TOPO_ICMP_SOURCE_FIXED:
+		return n->icmp.source_addr;
+	case TOPO_ICMP_SOURCE_EGRESS:
+		break;
+	}
+	return egress;
+}
+
+/*
+ * True when @node's ICMP policy lets it send @type/@code to @dst at @t;
+ * counts the reason when it does not.
+ */
+static bool icmp_permitted(struct engine *engine, int node, uint32_t dst,
+			   uint8_t type, uint8_t code, uint64_t t)
+{
+	const struct topo_icmp_policy *icmp = &engine->topo->nodes[node].icmp;
+	bool is_error = type != PKT_ICMP_ECHO_REPLY;
+
+	if (is_error && icmp->silent) {
+		engine->drops[ENGINE_DROP_ICMP_SILENT]++;
+		return false;
+	}
+	if (type == PKT_ICMP_DEST_UNREACH && code == PKT_UNREACH_FRAG_NEEDED &&
+	    !icmp->frag_needed) {
+		engine->drops[ENGINE_DROP_ICMP_SILENT]++;
+		return false;
+	}
+	if (engine->limiters[node] &&
+	    !ratelimit_allow(engine->limiters[node], &icmp->ratelimit, dst,
+			     type, code, t, &engine->icmp_rng)) {
+		engine->drops[ENGINE_DROP_ICMP_RATE_LIMITED]++;
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Ends @pkt at @node: counts @reason (unless @delivered, when the node's
+ * own stack consumed it) and sends the ICMP error @answer about it when
+ * the rules and the node's ICMP policy allow.
  */
 static void reject(struct engine *engine, int node, int iface, uint64_t t,
 		   const struct hop_packet *pkt, enum engine_drop reason,
@@ -273,9 +436,16 @@ static void reject(struct engine *engine, int node, int iface, uint64_t t,
 	} else if (route_back(topo, node, pkt->ip.src, &back_src, &mtu) < 0) {
 		engine->drops[ENGINE_DROP_NO_ROUTE_BACK]++;
 		out = NULL;
+	} else if (!icmp_permitted(engine, node, pkt->ip.src, answer->type,
+				   answer->code, t)) {
+		out = NULL;
 	}
 	if (out) {
-		err.src = answer->src ? answer->src : back_src;
+		/* RFC 1812 4.3.2.4 by default; an error about a packet for
+		 * this node comes from the address it was sent to. */
+		err.src = answer->src
+			      ? answer->src
+			      : error_source(topo, node, iface, back_src);
 		err.ttl = topo->nodes[node].ttl;
 		err.id = next_ip_id(engine, node);
 		err.room =
@@ -293,7 +463,10 @@ static void reject(struct engine *engine, int node, int iface, uint64_t t,
 	}
 	decide(engine, node, iface, t, pkt, action, &detail);
 	if (len)
-		originate_nested(engine, node, t + answer->delay_us, out, len);
+		originate_nested(engine, node,
+				 t + answer->delay_us +
+				     topo->nodes[node].icmp.delay_us,
+				 out, len);
 }
 
 /* Replies to an echo request addressed to @node; ignores other ICMP. */
@@ -317,6 +490,14 @@ static void deliver_icmp(struct engine *engine, int node, int iface, uint64_t t,
 		drop(engine, node, iface, t, pkt, ENGINE_DROP_ICMP_IGNORED);
 		return;
 	}
+	if (!engine->topo->nodes[node].icmp.echo) {
+		drop(engine, node, iface, t, pkt, ENGINE_DROP_ECHO_DISABLED);
+		return;
+	}
+	if (!icmp_permitted(engine, node, ip->src, PKT_ICMP_ECHO_REPLY, 0, t)) {
+		decide(engine, node, iface, t, pkt, ENGINE_DELIVERED, NULL);
+		return;
+	}
 
 	decide(engine, node, iface, t, pkt, ENGINE_ANSWERED, &detail);
 	/* The reply is built over the request, which is finished with. */
@@ -327,7 +508,8 @@ static void deliver_icmp(struct engine *engine, int node, int iface, uint64_t t,
 		drop(engine, node, iface, t, pkt, ENGINE_DROP_BAD_ICMP);
 		return;
 	}
-	originate(engine, node, t, pkt->buf, len);
+	originate(engine, node, t + engine->topo->nodes[node].icmp.delay_us,
+		  pkt->buf, len);
 }
 
 static bool transport_checksum_ok(const struct hop_packet *pkt,
@@ -413,6 +595,41 @@ static void deliver_tcp(struct engine *engine, int node, int iface, uint64_t t,
 	originate_nested(engine, node, t, out, len);
 }
 
+static void deliver(struct engine *engine, int node, int iface, uint64_t t,
+		    struct hop_packet *pkt);
+
+/* Holds a fragment addressed to @node until its datagram is whole, then
+ * delivers the datagram. */
+static void deliver_fragment(struct engine *engine, int node, int iface,
+			     uint64_t t, struct hop_packet *pkt)
+{
+	static const enum engine_drop reasons[] = {
+		[REASM_DUPLICATE] = ENGINE_DROP_REASM_DUPLICATE,
+		[REASM_OVERLAP] = ENGINE_DROP_REASM_OVERLAP,
+		[REASM_TOO_BIG] = ENGINE_DROP_REASM_TOO_BIG,
+		[REASM_INVALID] = ENGINE_DROP_REASM_INVALID,
+		[REASM_FULL] = ENGINE_DROP_REASM_FULL,
+	};
+	struct hop_packet whole = { 0 };
+	enum reasm_result result;
+	int slot;
+
+	result = reasm_add(engine->reasm, node, pkt->buf, &pkt->ip, t,
+			   engine->topo->nodes[node].reasm_timeout_us, &slot);
+	if (result != REASM_INCOMPLETE && result != REASM_COMPLETE) {
+		drop(engine, node, iface, t, pkt, reasons[result]);
+		return;
+	}
+	decide(engine, node, iface, t, pkt, ENGINE_DELIVERED, NULL);
+	if (result == REASM_INCOMPLETE)
+		return;
+
+	whole.buf = reasm_datagram(engine->reasm, slot, &whole.len);
+	if (pkt_ipv4_parse(whole.buf, whole.len, &whole.ip) == PKT_VALID)
+		deliver(engine, node, iface, t, &whole);
+	reasm_release(engine->reasm, slot);
+}
+
 /* Hands a packet addressed to @node to the node's own stack. */
 static void deliver(struct engine *engine, int node, int iface, uint64_t t,
 		    struct hop_packet *pkt)
@@ -423,10 +640,8 @@ static void deliver(struct engine *engine, int node, int iface, uint64_t t,
 		.src = ip->dst, /* an error about a packet for this node */
 	};
 
-	/* TODO: reassemble fragments addressed to a node; until then they
-	 * are dropped, so pings larger than the path MTU go unanswered. */
 	if (ip->frag & (PKT_IP_MF | PKT_IP_OFFSET)) {
-		drop(engine, node, iface, t, pkt, ENGINE_DROP_FRAGMENT_TO_SELF);
+		deliver_fragment(engine, node, iface, t, pkt);
 		return;
 	}
 
@@ -468,20 +683,76 @@ static bool is_subnet_broadcast(const struct topo_iface *iface, uint32_t dst)
 }
 
 /*
- * Splits @pkt, whose TTL is already decremented, into fragments that fit
- * @mtu (RFC 791; no fewer than needed) and carries each to @next_node.
+ * Sends @pkt from @node over the link to @next_iface at @t through the
+ * link direction's impairments, and sets *@arrival.  Returns false when
+ * the link dropped the packet.  A duplicate is carried on at once.
  */
-static void fragment(struct engine *engine, int next_node, int next_iface,
+static bool cross_link(struct engine *engine, int node, int next_iface,
+		       uint64_t t, struct hop_packet *pkt, uint64_t *arrival)
+{
+	const struct topology *topo = engine->topo;
+	const struct topo_iface *to = &topo->ifaces[next_iface];
+	const struct topo_link *link = &topo->links[to->link];
+	int dir = topo_link_dir(topo, to->link, to->peer);
+	struct link_result res;
+	uint8_t *copy;
+
+	if (link->down) {
+		drop(engine, node, to->peer, t, pkt, ENGINE_DROP_LINK_DOWN);
+		return false;
+	}
+	link_transmit(&engine->links[2 * to->link + dir], &link->dir[dir], t,
+		      pkt->len, &res);
+	switch (res.verdict) {
+	case LINK_DOWN:
+		drop(engine, node, to->peer, t, pkt, ENGINE_DROP_LINK_DOWN);
+		return false;
+	case LINK_LOST:
+		drop(engine, node, to->peer, t, pkt, ENGINE_DROP_LINK_LOSS);
+		return false;
+	case LINK_QUEUE_FULL:
+		drop(engine, node, to->peer, t, pkt,
+		     ENGINE_DROP_LINK_QUEUE_FULL);
+		return false;
+	case LINK_PASS:
+		break;
+	}
+
+	if (res.corrupt) {
+		pkt->buf[res.corrupt_bit / 8] ^=
+		    (uint8_t)(1u << (res.corrupt_bit % 8));
+		pkt->corrupted = true;
+	}
+	copy = res.duplicate ? next_buffer(engine) : NULL;
+	if (copy) {
+		struct hop_packet dup = *pkt;
+
+		memcpy(copy, pkt->buf, pkt->len);
+		dup.buf = copy;
+		engine->depth++;
+		walk(engine, to->node, next_iface, res.arrival_us, &dup, false);
+		engine->depth--;
+	}
+	*arrival = res.arrival_us;
+	return true;
+}
+
+/*
+ * Splits @pkt, whose TTL is already decremented, into fragments that fit
+ * @mtu (RFC 791; no more than needed) and sends each from @node to
+ * @next_iface.
+ */
+static void fragment(struct engine *engine, int node, int next_iface,
 		     uint64_t t, const struct hop_packet *pkt, uint32_t mtu)
 {
 	size_t payload = pkt->ip.total_len - pkt->ip.hdr_len;
 	size_t later_hdr = pkt_ipv4_fragment_header_len(pkt->buf, &pkt->ip);
+	int next_node = engine->topo->ifaces[next_iface].node;
 	size_t offset = 0;
 	uint8_t *out = next_buffer(engine);
 
 	if (!out) {
-		drop(engine, next_node, next_iface, t, pkt,
-		     ENGINE_DROP_TOO_DEEP);
+		drop(engine, node, -1, t, pkt, ENGINE_DROP_TOO_DEEP);
 		return;
 	}
 
@@ -490,16 +761,20 @@ static void fragment(struct engine *engine, int next_node, int next_iface,
 		size_t hdr = offset ? later_hdr : pkt->ip.hdr_len;
 		size_t chunk = (mtu - hdr) & ~(size_t)7;
 		struct hop_packet frag = { .buf = out };
+		uint64_t arrival;
 
 		if (chunk > payload - offset)
 			chunk = payload - offset;
 		frag.len = pkt_ipv4_build_fragment(out, pkt->buf, &pkt->ip,
 						   offset, chunk);
 		pkt_ipv4_parse(out, frag.len, &frag.ip);
-		engine->depth++;
-		walk(engine, next_node, next_iface, t, &frag, false);
-		engine->depth--;
 		offset += chunk;
+
+		engine->depth++;
+		if (cross_link(engine, node, next_iface, t, &frag, &arrival))
+			walk(engine, next_node, next_iface, arrival, &frag,
+			     false);
+		engine->depth--;
 	}
 }
 
@@ -566,6 +841,14 @@ static int forward(struct engine *engine, int node, int iface, uint64_t t,
 		break;
 	}
 
+	/* A directed broadcast is neither forwarded nor answered (RFC 2644),
+	 * whatever its TTL. */
+	next_iface = next_hop(topo, route, ip->dst);
+	if (next_iface == -2) {
+		drop(engine, node, iface, t, pkt, ENGINE_DROP_MARTIAN_DEST);
+		return -1;
+	}
+
 	if (!originated && ip->ttl <= 1) {
 		answer.type = PKT_ICMP_TIME_EXCEEDED;
 		answer.code = 0;
@@ -574,11 +857,6 @@ static int forward(struct engine *engine, int node, int iface, uint64_t t,
 		return -1;
 	}
 
-	next_iface = next_hop(topo, route, ip->dst);
-	if (next_iface == -2) {
-		drop(engine, node, iface, t, pkt, ENGINE_DROP_MARTIAN_DEST);
-		return -1;
-	}
 	if (next_iface < 0) {
 		/* Address resolution gives up after the node's timeout. */
 		answer.code = PKT_UNREACH_HOST;
@@ -619,9 +897,21 @@ static void walk(struct engine *engine, int node, int iface, uint64_t t,
 
 	for (;;) {
 		const struct topo_node *n = &topo->nodes[node];
-		const struct topo_link *link;
+		enum pkt_status status;
 		int next_iface;
+		uint32_t mtu;
 
+		/* A corrupted header fails validation here, as at a real
+		 * router's input. */
+		if (pkt->corrupted && n->kind != TOPO_NODE_KERNEL) {
+			pkt->corrupted = false;
+			status = pkt_ipv4_parse(pkt->buf, pkt->len, &pkt->ip);
+			if (status != PKT_VALID) {
+				drop(engine, node, iface, t, pkt,
+				     status_drop(status));
+				return;
+			}
+		}
 		if (n->kind == TOPO_NODE_KERNEL) {
 			decide(engine, node, iface, t, pkt, ENGINE_LEFT, NULL);
 			if (engine->ops.output(engine->ctx, n->tun, t, pkt->buf,
@@ -631,6 +921,13 @@ static void walk(struct engine *engine, int node, int iface, uint64_t t,
 		}
 		if (!originated && node_owns(topo, node, pkt->ip.dst)) {
 			deliver(engine, node, iface, t, pkt);
+			return;
+		}
+		/* RFC 1812 5.3.4: what came in a link-layer broadcast is
+		 * never forwarded. */
+		if (pkt->link_group) {
+			drop(engine, node, iface, t, pkt,
+			     ENGINE_DROP_LINK_BROADCAST);
 			return;
 		}
 		if (!originated && n->kind == TOPO_NODE_HOST) {
@@ -650,16 +947,13 @@ static void walk(struct engine *engine, int node, int iface, uint64_t t,
 		if (next_iface < 0)
 			return;
 
-		link = &topo->links[topo->ifaces[next_iface].link];
-		t +=
-		    link->dir[topo_link_dir(topo, topo->ifaces[next_iface].link,
-					    topo->ifaces[next_iface].peer)]
-			.delay_us;
-		if (pkt->len > link->mtu) {
-			fragment(engine, topo->ifaces[next_iface].node,
-				 next_iface, t, pkt, link->mtu);
+		mtu = topo->links[topo->ifaces[next_iface].link].mtu;
+		if (pkt->len > mtu) {
+			fragment(engine, node, next_iface, t, pkt, mtu);
 			return;
 		}
+		if (!cross_link(engine, node, next_iface, t, pkt, &t))
+			return;
 		node = topo->ifaces[next_iface].node;
 		iface = next_iface;
 		originated = false;
@@ -684,15 +978,104 @@ static enum engine_drop status_drop(enum pkt_status status)
 	return ENGINE_DROP_BAD_LENGTH;
 }
 
-void engine_input(struct engine *engine, int tun, uint64_t now_us,
-		  uint8_t *packet, size_t len)
+void engine_start(struct engine *engine, uint64_t now_us)
+{
+	engine->started = true;
+	engine->start_us = now_us;
+}
+
+/* Reads the fields of a fragment kept for quoting, which may be cut
+ * short of its total length. */
+static void parse_kept_fragment(struct hop_packet *pkt)
+{
+	struct pkt_ipv4 *ip = &pkt->ip;
+
+	ip->hdr_len = (uint8_t)((pkt->buf[0] & 0x0f) * 4);
+	ip->tos = pkt->buf[1];
+	ip->total_len = (uint16_t)pkt->len;
+	ip->id = pkt_get16(pkt->buf + 4);
+	ip->frag = pkt_get16(pkt->buf + 6);
+	ip->ttl = pkt->buf[8];
+	ip->proto = pkt->buf[9];
+	ip->src = pkt_get32(pkt->buf + 12);
+	ip->dst = pkt_get32(pkt->buf + 16);
+}
+
+/* Discards datagrams whose reassembly timed out; RFC 792 and RFC 1122
+ * 3.3.2 send time exceeded (11/1) only if the first fragment arrived. */
+static void expire_fragments(struct engine *engine, uint64_t now_us)
+{
+	uint8_t first[REASM_QUOTE_MAX];
+	struct hop_packet pkt = { .buf = first };
+	struct icmp_answer answer = {
+		.type = PKT_ICMP_TIME_EXCEEDED,
+		.code = 1,
+	};
+	uint64_t expired_us;
+	int node;
+
+	while (reasm_expire(engine->reasm, now_us, &node, &expired_us, first,
+			    &pkt.len)) {
+		if (pkt.len < PKT_IPV4_MIN_HDR) {
+			engine->drops[ENGINE_DROP_REASM_TIMEOUT]++;
+			continue;
+		}
+		parse_kept_fragment(&pkt);
+		answer.src = pkt.ip.dst;
+		engine->depth = 0;
+		reject(engine, node, -1, expired_us, &pkt,
+		       ENGINE_DROP_REASM_TIMEOUT, false, &answer);
+	}
+}
+
+void engine_poll(struct engine *engine, uint64_t now_us)
+{
+	struct topology *topo = engine->topo;
+
+	if (!engine->started)
+		engine_start(engine, now_us);
+	while (engine->next_event < topo->n_events &&
+	       engine->start_us + topo->events[engine->next_event].at_us <=
+		   now_us) {
+		/* The loader checked every event against the topology. */
+		topo_apply_event(topo, &topo->events[engine->next_event]);
+		engine->next_event++;
+	}
+	if (reasm_next_expiry(engine->reasm) <= now_us)
+		expire_fragments(engine, now_us);
+}
+
+uint64_t engine_next_timer(const struct engine *engine)
+{
+	const struct topology *topo = engine->topo;
+	uint64_t next = reasm_next_expiry(engine->reasm);
+	uint64_t event;
+
+	if (engine->started && engine->next_event < topo->n_events) {
+		event =
+		    engine->start_us + topo->events[engine->next_event].at_us;
+		if (event < next)
+			next = event;
+	}
+	return next;
+}
+
+/* Carries a packet from TUN @tun; @link_group marks one that came in a
+ * link-layer broadcast or multicast frame. */
+static void input(struct engine *engine, int tun, uint64_t now_us,
+		  uint8_t *packet, size_t len, bool link_group)
 {
 	const struct topology *topo = engine->topo;
 	const struct topo_tun *dev = &topo->tuns[tun];
 	int router = topo->ifaces[dev->router_iface].node;
-	struct hop_packet pkt = { .buf = packet, .len = len };
+	struct hop_packet pkt = {
+		.buf = packet,
+		.len = len,
+		.link_group = link_group,
+	};
 	enum pkt_status status;
 
+	engine_poll(engine, now_us);
 	/* TODO: forward IPv6.  Until then the kernel's own IPv6 traffic
 	 * (router solicitations, MLD reports) is counted and dropped. */
 	if (len >= 1 && packet[0] >> 4 == 6) {
@@ -718,4 +1101,16 @@ void engine_input(struct engine *engine, int tun, uint64_t now_us,
 
 	engine->depth = 0;
 	walk(engine, router, dev->router_iface, now_us, &pkt, false);
+}
+
+void engine_input(struct engine *engine, int tun, uint64_t now_us,
+		  uint8_t *packet, size_t len)
+{
+	input(engine, tun, now_us, packet, len, false);
+}
+
+void engine_input_link_group(struct engine *engine, int tun, uint64_t now_us,
+			     uint8_t *packet, size_t len)
+{
+	input(engine, tun, now_us, packet, len, true);
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hopsim/engine.h"
@@ -41,7 +42,8 @@ enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 struct cli {
 	enum log_level level;
 	uint64_t start_us;
-	const struct topology *topo;
+	struct topology *topo;
+	uint64_t seed;
 };
 
 static const char usage_text[] =
@@ -137,6 +139,35 @@ static int parse_number(const char *name, const char *text, long min, long max,
 	return 0;
 }
 
+/* Parses --seed: any unsigned 64-bit decimal number. */
+static int parse_seed(const char *text, uint64_t *seed)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (errno || end == text || *end || text[0] == '-') {
+		fprintf(
+		    stderr,
+		    "hopsim: invalid value '%s' for --seed: expected an integer from 0 to 18446744073709551615\n",
+		    text);
+		return -1;
+	}
+	*seed = v;
+	return 0;
+}
+
+/* A seed for runs without --seed, from the clock and the process ID. */
+static uint64_t clock_seed(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec) ^
+	       ((uint64_t)getpid() << 32);
+}
+
 static struct topology *load(const char *path, struct topo_error *err)
 {
 	if (!path)
@@ -209,28 +240,45 @@ static void print_route(const struct topology *topo,
 	}
 }
 
+/* Prints an interface, with what its link does to the packets it sends. */
 static void print_iface(const struct topology *topo, int i)
 {
 	const struct topo_iface *iface = &topo->ifaces[i];
-	const struct topo_iface *peer = &topo->ifaces[iface->peer];
-	const struct topo_link *link = &topo->links[iface->link];
-	char addr[16], delay[24];
+	const struct topo_iface *peer;
+	const struct topo_link *link;
+	char addr[16], impair[256];
 
-	format_duration(link->dir[topo_link_dir(topo, iface->link, i)].delay_us,
-			delay, sizeof(delay));
-	printf("  %s %s/%u -- %s %s, delay %s, mtu %" PRIu32 "\n", iface->name,
+	if (iface->link < 0) {
+		printf("  %s %s/%u, loopback\n", iface->name,
+		       topo_format_ipv4(iface->addr, addr), iface->plen);
+		return;
+	}
+	peer = &topo->ifaces[iface->peer];
+	link = &topo->links[iface->link];
+	topo_format_impair(&link->dir[topo_link_dir(topo, iface->link, i)],
+			   impair, sizeof(impair));
+	printf("  %s %s/%u -- %s %s, %s, mtu %" PRIu32 "%s\n", iface->name,
 	       topo_format_ipv4(iface->addr, addr), iface->plen,
-	       topo->nodes[peer->node].name, peer->name, delay, link->mtu);
+	       topo->nodes[peer->node].name, peer->name, impair, link->mtu,
+	       link->down ? ", link down" : "");
 }
 
 static void print_node(const struct topology *topo, int node)
 {
 	const struct topo_node *n = &topo->nodes[node];
+	char text[512], duration[24];
 	int i;
 
 	printf("%s %s\n", node_kind_name(n->kind), n->name);
 	for (i = 0; i < n->n_ifaces; i++)
 		print_iface(topo, n->first_iface + i);
+	if (topo_format_icmp(&n->icmp, text, sizeof(text))[0])
+		printf("  icmp: %s\n", text);
+	if (n->reasm_timeout_us != TOPO_DEFAULT_REASM_TIMEOUT_US) {
+		format_duration(n->reasm_timeout_us, duration,
+				sizeof(duration));
+		printf("  reassembly timeout: %s\n", duration);
+	}
 	if (n->n_tcp_open) {
 		printf("  tcp open:");
 		for (i = 0; i < n->n_tcp_open; i++)
@@ -264,6 +312,22 @@ static int cmd_check(const char *path)
 	for (i = 0; i < topo->n_nodes; i++) {
 		printf("\n");
 		print_node(topo, i);
+	}
+	if (topo->n_events)
+		printf("\ntimeline:\n");
+	for (i = 0; i < topo->n_events; i++) {
+		char at[24], text[1024];
+
+		/* Timeline times may pass the 32 bits of format_duration(). */
+		if (topo->events[i].at_us % 1000000u == 0)
+			snprintf(at, sizeof(at), "%" PRIu64 "s",
+				 topo->events[i].at_us / 1000000u);
+		else
+			snprintf(at, sizeof(at), "%" PRIu64 "us",
+				 topo->events[i].at_us);
+		printf("  at %s: %s\n", at,
+		       topo_format_event(topo, &topo->events[i], text,
+					 sizeof(text)));
 	}
 	topo_destroy(topo);
 	return EXIT_OK;
@@ -343,6 +407,8 @@ static int cmd_path(const char *path, const char *dest, const char *from,
 		       topo_format_ipv4(hops[i].addr, addr),
 		       marks[hops[i].mark] ? marks[hops[i].mark] : "");
 	}
+	if (n >= 0)
+		printf("pmtu %" PRIu32 "\n", topo_path_mtu(topo, tun, dst));
 	topo_destroy(topo);
 	return n < 0 ? EXIT_INVALID : EXIT_OK;
 }
@@ -618,7 +684,7 @@ static int setup(struct cli *cli, struct run_state *st, size_t queue_slots,
 		return -EIO;
 	if (cli->level >= LOG_DEBUG)
 		ops.trace = trace_event;
-	st->engine = engine_create(topo, &ops, st);
+	st->engine = engine_create(cli->topo, &ops, st, cli->seed);
 	if (!st->engine)
 		return -errno;
 	return 0;
@@ -673,9 +739,10 @@ static int cmd_run(struct cli *cli, const char *path, const char *netns,
 		goto out;
 	}
 	cli->start_us = io_loop_now();
-	say(cli, LOG_INFO, "running %s%s%s: %d nodes; stop with Ctrl-C",
+	say(cli, LOG_INFO,
+	    "running %s%s%s: %d nodes, seed %" PRIu64 "; stop with Ctrl-C",
 	    topo->source, netns ? " in namespace " : "", netns ? netns : "",
-	    topo->n_nodes);
+	    topo->n_nodes, cli->seed);
 
 	ret = io_loop_run(st.loop, st.engine, &err);
 	if (ret < 0) {
@@ -715,7 +782,7 @@ static int cmd_replay(struct cli *cli, const char *path, const char *in,
 		return EXIT_INVALID;
 	}
 
-	ret = io_pcap_replay(topo, tun, in, out,
+	ret = io_pcap_replay(topo, tun, cli->seed, in, out,
 			     cli->level >= LOG_DEBUG ? trace_event : NULL, &st,
 			     &stats, &err);
 	if (ret < 0) {
@@ -736,6 +803,7 @@ int main(int argc, char **argv)
 	static const struct option options[] = {
 		{ "netns", required_argument, NULL, 'n' },
 		{ "queue", required_argument, NULL, 'Q' },
+		{ "seed", required_argument, NULL, 's' },
 		{ "from", required_argument, NULL, 'f' },
 		{ "max-ttl", required_argument, NULL, 'm' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -745,6 +813,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli cli = { .level = LOG_INFO };
+	bool seeded = false;
 	const char *netns = NULL, *from = NULL, *verb;
 	long queue_slots = DEFAULT_QUEUE_SLOTS, max_ttl = DEFAULT_MAX_TTL;
 	int opt, nargs;
@@ -786,6 +855,11 @@ int main(int argc, char **argv)
 		case 'f':
 			from = optarg;
 			break;
+		case 's':
+			if (parse_seed(optarg, &cli.seed) < 0)
+				return EXIT_USAGE;
+			seeded = true;
+			break;
 		case 'm':
 			if (parse_number("--max-ttl", optarg, 1, 255,
 					 &max_ttl) < 0)
@@ -811,6 +885,8 @@ int main(int argc, char **argv)
 	}
 	args = argv + optind;
 	nargs = argc - optind;
+	if (!seeded)
+		cli.seed = clock_seed();
 
 	if (strcmp(verb, "run") == 0) {
 		if (nargs > 1)

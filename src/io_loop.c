@@ -162,17 +162,20 @@ int io_loop_output(void *ctx, int tun, uint64_t due_us, const uint8_t *packet,
 	return ret < 0 ? -ENOBUFS : 0;
 }
 
-/* Writes every queued packet that is due and arms the timer for the
- * next one. */
-static int flush_due(struct io_loop *loop, struct io_error *err)
+/* Runs the engine's due timers, writes every queued packet that is due
+ * and arms the timer for whichever comes next. */
+static int flush_due(struct io_loop *loop, struct engine *engine,
+		     struct io_error *err)
 {
 	struct itimerspec spec = { 0 };
 	const uint8_t *packet;
 	uint64_t now = io_loop_now();
-	uint64_t due;
+	uint64_t due, timer;
 	size_t len;
 	int tun;
 
+	if (engine_next_timer(engine) <= now)
+		engine_poll(engine, now);
 	while ((packet = queue_peek(loop->queue, &tun, &due, &len))) {
 		if (due > now)
 			break;
@@ -180,6 +183,11 @@ static int flush_due(struct io_loop *loop, struct io_error *err)
 		queue_pop(loop->queue);
 	}
 	if (!packet)
+		due = UINT64_MAX;
+	timer = engine_next_timer(engine);
+	if (timer < due)
+		due = timer;
+	if (due == UINT64_MAX)
 		due = 0; /* disarms the timer */
 	if (due == loop->armed_us)
 		return 0;
@@ -238,7 +246,7 @@ int io_loop_run(struct io_loop *loop, struct engine *engine,
 				read_device(loop, engine, token);
 			}
 		}
-		ret = flush_due(loop, err);
+		ret = flush_due(loop, engine, err);
 		if (ret < 0)
 			return ret;
 	}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Offline replay of a capture file through the engine, with libpcap. */
 #include <errno.h>
+#include <stdbool.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <string.h>
@@ -63,22 +64,25 @@ static void flush_until(struct replay *r, uint64_t until_us)
 	}
 }
 
-/* Finds the IPv4 datagram in a captured frame; NULL when there is none. */
+/* Finds the IPv4 datagram in a captured frame; NULL when there is none.
+ * Sets *@group for an Ethernet destination with the group bit set. */
 static const uint8_t *frame_ipv4(int linktype, const uint8_t *frame,
-				 size_t *len)
+				 size_t *len, bool *group)
 {
+	*group = false;
 	if (linktype == DLT_RAW || linktype == DLT_IPV4)
 		return frame;
 	if (linktype == DLT_EN10MB && *len >= ETHER_HDR_LEN &&
 	    (frame[12] << 8 | frame[13]) == ETHERTYPE_IPV4) {
+		*group = frame[0] & 1;
 		*len -= ETHER_HDR_LEN;
 		return frame + ETHER_HDR_LEN;
 	}
 	return NULL;
 }
 
-static int run_replay(struct replay *r, const struct topology *topo, int tun,
-		      pcap_t *in, struct io_error *err)
+static int run_replay(struct replay *r, struct topology *topo, int tun,
+		      uint64_t seed, pcap_t *in, struct io_error *err)
 {
 	struct engine_ops ops = { .output = replay_output };
 	int linktype = pcap_datalink(in);
@@ -89,7 +93,7 @@ static int run_replay(struct replay *r, const struct topology *topo, int tun,
 
 	if (r->trace)
 		ops.trace = replay_trace;
-	engine = engine_create(topo, &ops, r);
+	engine = engine_create(topo, &ops, r, seed);
 	if (!engine) {
 		snprintf(err->message, sizeof(err->message),
 			 "replay: engine_create failed: %s", strerror(errno));
@@ -100,7 +104,8 @@ static int run_replay(struct replay *r, const struct topology *topo, int tun,
 		uint64_t t = (uint64_t)hdr->ts.tv_sec * 1000000u +
 			     (uint64_t)hdr->ts.tv_usec;
 		size_t len = hdr->caplen;
-		const uint8_t *ip = frame_ipv4(linktype, frame, &len);
+		bool group;
+		const uint8_t *ip = frame_ipv4(linktype, frame, &len, &group);
 
 		r->stats->packets_read++;
 		flush_until(r, t);
@@ -109,8 +114,14 @@ static int run_replay(struct replay *r, const struct topology *topo, int tun,
 			continue;
 		}
 		memcpy(r->buf, ip, len);
-		engine_input(engine, tun, t, r->buf, len);
+		if (group)
+			engine_input_link_group(engine, tun, t, r->buf, len);
+		else
+			engine_input(engine, tun, t, r->buf, len);
 	}
+	/* Whatever the capture leaves pending (reassembly timeouts, say)
+	 * runs to its end. */
+	engine_poll(engine, UINT64_MAX);
 	flush_until(r, UINT64_MAX);
 	engine_destroy(engine);
 
@@ -123,8 +134,8 @@ static int run_replay(struct replay *r, const struct topology *topo, int tun,
 	return 0;
 }
 
-int io_pcap_replay(const struct topology *topo, int tun, const char *in_path,
-		   const char *out_path,
+int io_pcap_replay(struct topology *topo, int tun, uint64_t seed,
+		   const char *in_path, const char *out_path,
 		   void (*trace)(void *ctx, const struct engine_event *event),
 		   void *trace_ctx, struct io_replay_stats *stats,
 		   struct io_error *err)
@@ -163,7 +174,7 @@ int io_pcap_replay(const struct topology *topo, int tun, const char *in_path,
 		goto out;
 	}
 
-	ret = run_replay(&r, topo, tun, in, err);
+	ret = run_replay(&r, topo, tun, seed, in, err);
 out:
 	queue_destroy(r.queue);
 	if (r.dumper)

@@ -79,7 +79,7 @@ static void start(const char *yaml)
 	memset(&cap, 0, sizeof(cap));
 	topo = topo_load_string("engine.yaml", yaml, strlen(yaml), &err);
 	ck_assert_msg(topo != NULL, "fixture does not load: %s", err.message);
-	engine = engine_create(topo, &ops, &cap);
+	engine = engine_create(topo, &ops, &cap, 1);
 	ck_assert_ptr_nonnull(engine);
 }
 

@@ -15,6 +15,10 @@ int main(void)
 	srunner_add_suite(runner, rtable_suite());
 	srunner_add_suite(runner, topology_suite());
 	srunner_add_suite(runner, engine_suite());
+	srunner_add_suite(runner, faults_suite());
+	srunner_add_suite(runner, packet6_suite());
+	srunner_add_suite(runner, rtable6_suite());
+	srunner_add_suite(runner, timeline_suite());
 
 	srunner_run_all(runner, CK_NORMAL);
 	failed = srunner_ntests_failed(runner);

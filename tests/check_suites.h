@@ -11,5 +11,9 @@ Suite *queue_suite(void);
 Suite *rtable_suite(void);
 Suite *topology_suite(void);
 Suite *engine_suite(void);
+Suite *faults_suite(void);
+Suite *packet6_suite(void);
+Suite *rtable6_suite(void);
+Suite *timeline_suite(void);
 
 #endif

@@ -37,9 +37,22 @@ enum engine_drop {
 	ENGINE_DROP_BAD_ICMP,
 	ENGINE_DROP_BAD_TCP,
 	ENGINE_DROP_BAD_UDP,
-	ENGINE_DROP_FRAGMENT_TO_SELF,
 	ENGINE_DROP_TOO_DEEP,
 	ENGINE_DROP_OUTPUT_FULL,
+	ENGINE_DROP_LINK_DOWN,
+	ENGINE_DROP_LINK_BROADCAST,
+	ENGINE_DROP_LINK_LOSS,
+	ENGINE_DROP_LINK_QUEUE_FULL,
+	ENGINE_DROP_ECHO_DISABLED,
+	ENGINE_DROP_REASM_OVERLAP,
+	ENGINE_DROP_REASM_TOO_BIG,
+	ENGINE_DROP_REASM_INVALID,
+	ENGINE_DROP_REASM_DUPLICATE,
+	ENGINE_DROP_REASM_FULL,
+	ENGINE_DROP_REASM_TIMEOUT,
+	/* Not packets dropped but ICMP errors not sent, and why. */
+	ENGINE_DROP_ICMP_SILENT,
+	ENGINE_DROP_ICMP_RATE_LIMITED,
 	ENGINE_DROP_COUNT
 };
 
@@ -87,10 +100,28 @@ struct engine;
 
 /*
  * Returns an engine over @topo, which must outlive it, or NULL with
- * errno set.  @ops and @ctx are kept for the engine's lifetime.
+ * errno set.  @ops and @ctx are kept for the engine's lifetime.  @seed
+ * seeds every random choice (loss, jitter, corruption...).  The engine
+ * changes @topo as the timeline runs.
  */
-struct engine *engine_create(const struct topology *topo,
-			     const struct engine_ops *ops, void *ctx);
+struct engine *engine_create(struct topology *topo,
+			     const struct engine_ops *ops, void *ctx,
+			     uint64_t seed);
+
+/*
+ * Sets the time the timeline counts from.  Without a call, the first
+ * engine_input() or engine_poll() sets it.
+ */
+void engine_start(struct engine *engine, uint64_t now_us);
+
+/*
+ * Runs what is due by @now_us: timeline events, and reassembly timeouts
+ * with their ICMP time exceeded.  engine_input() calls it too.
+ */
+void engine_poll(struct engine *engine, uint64_t now_us);
+
+/* Returns when engine_poll() next has work, or UINT64_MAX. */
+uint64_t engine_next_timer(const struct engine *engine);
 
 void engine_destroy(struct engine *engine);
 
@@ -101,6 +132,15 @@ void engine_destroy(struct engine *engine);
  */
 void engine_input(struct engine *engine, int tun, uint64_t now_us,
 		  uint8_t *packet, size_t len);
+
+/*
+ * As engine_input(), for a packet that arrived in a link-layer broadcast
+ * or multicast frame (from a capture; TUN devices carry no link layer):
+ * it is delivered if addressed to the first router, never forwarded, and
+ * never answered with an ICMP error (RFC 1812 4.3.2.7, 5.3.4).
+ */
+void engine_input_link_group(struct engine *engine, int tun, uint64_t now_us,
+			     uint8_t *packet, size_t len);
 
 /* Returns the drop counters, indexed by enum engine_drop. */
 const uint64_t *engine_drop_counters(const struct engine *engine);

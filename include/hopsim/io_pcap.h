@@ -23,12 +23,14 @@ struct io_replay_stats {
 
 /*
  * Replays @in_path (link type raw IP or Ethernet) into TUN @tun of
- * @topo and writes the output to @out_path (link type raw IP).  @trace,
+ * @topo, with random choices seeded by @seed, and writes the output to
+ * @out_path (link type raw IP).  Timeline times count from the first
+ * packet.  @trace,
  * when not NULL, receives the engine's per-hop events with @trace_ctx.
  * Returns 0, or a negative errno with @err filled.
  */
-int io_pcap_replay(const struct topology *topo, int tun, const char *in_path,
-		   const char *out_path,
+int io_pcap_replay(struct topology *topo, int tun, uint64_t seed,
+		   const char *in_path, const char *out_path,
 		   void (*trace)(void *ctx, const struct engine_event *event),
 		   void *trace_ctx, struct io_replay_stats *stats,
 		   struct io_error *err);

@@ -6,6 +6,7 @@ topologies/lab.yaml with `hopsim replay`, and reads back what leaves the
 topology through any TUN device.  Replay needs neither root nor a network.
 """
 
+import os
 import struct
 import subprocess
 from dataclasses import dataclass
@@ -16,7 +17,9 @@ from scapy.all import ICMP, IP, UDP, Ether, Raw
 from scapy.utils import PcapWriter, RawPcapReader, checksum
 
 REPO = Path(__file__).resolve().parents[2]
-HOPSIM = REPO / "hopsim"
+# The binary under test: the HOPSIM environment variable, or the one that
+# `make hopsim` builds at the repository root.
+HOPSIM = Path(os.environ.get("HOPSIM", REPO / "hopsim"))
 LAB_TOPOLOGY = Path(__file__).resolve().parent / "topologies" / "lab.yaml"
 
 LINKTYPE_ETHERNET = 1
@@ -39,6 +42,9 @@ class Captured:
 
     time_us: int
     data: bytes
+
+    def __repr__(self):
+        return f"<{self.time_us} us: {IP(self.data).summary()}: {self.data.hex()}>"
 
     @property
     def ip(self):
@@ -70,22 +76,20 @@ class Lab:
     HOP2 = "198.18.0.9"  # kernel end of hop2 (MTU 400), on r1
 
     H2_SUBNET_BROADCAST = "198.18.5.255"
-    H2_SUBNET_NETWORK = "198.18.5.0"
-    UNOWNED = "198.18.5.77"  # on r1's connected /24, owned by nobody
+    UNOWNED = "198.18.5.77"  # on r1's connected /24, but no interface has it
     NO_ROUTE = "198.19.9.9"  # no route on r1, which has no default
     UNREACHABLE = "198.18.201.1"  # r1: unreachable 198.18.201.0/24
     PROHIBIT = "198.18.202.1"  # r1: prohibit 198.18.202.0/24
     BLACKHOLE = "198.18.203.1"  # r1: blackhole 198.18.203.0/24
     NOT_FOR_H2 = "198.18.150.1"  # r1 routes 198.18.150.0/24 to h2
 
+    START_US = START_US
     ARP_TIMEOUT_US = 200_000  # r1's arp-timeout
-    DELAY_R1_H2_US = 1_000
-    DELAY_R1_G2_US = 2_000
-    DELAY_G2_R3_US = 3_000
     MTU_R1_H2 = 1280
     MTU_G2_R3 = 1280
     MTU_HOP2 = 400
     ROUTERS_TO_HOP1 = 3  # r1, g2 and r3 each forward once
+    LINKTYPE_ETHERNET = LINKTYPE_ETHERNET
 
     def __init__(self, workdir):
         self.workdir = Path(workdir)
@@ -141,6 +145,29 @@ class Lab:
         assert len(captured) == 1, f"expected one packet back, got {len(captured)}"
         return captured[0]
 
+    @staticmethod
+    def forwarded(packet, hops):
+        """The bytes of @packet after @hops routers decremented its TTL,
+        with its header checksum recomputed."""
+        ip = IP(bytes(packet))
+        ip.ttl -= hops
+        del ip.chksum
+        return bytes(ip)
+
+    @staticmethod
+    def checksum(data):
+        """The Internet checksum of @data: 0 when @data contains a valid
+        checksum field."""
+        return checksum(bytes(data))
+
+    @staticmethod
+    def fix_header_checksum(header):
+        """@header, the bytes of an IPv4 header, with a valid checksum."""
+        header = bytearray(header)
+        header[10:12] = b"\0\0"
+        header[10:12] = struct.pack("!H", checksum(bytes(header)))
+        return bytes(header)
+
     # Builders of probes.  Each returns a scapy packet from the sender.
 
     def udp(self, dst, size=28, dport=33434, src=None, **ip_fields):
@@ -159,7 +186,7 @@ class Lab:
         """@packet in an Ethernet frame to @dst_mac."""
         return Ether(src="02:00:00:00:00:fe", dst=dst_mac, type=0x0800) / packet
 
-    # Builders of expected answers.
+    # Builders of expected replies.
 
     def icmp_error(self, trigger, icmp_type, code, src, ip_id, dst=None, ttl=64,
                    room=ICMP_ERROR_MAX, **icmp_fields):
@@ -199,33 +226,12 @@ class Lab:
         return bytes(packet)
 
 
-def forwarded(packet, hops):
-    """The bytes of @packet after @hops routers decremented its TTL, with
-    its header checksum recomputed."""
-    ip = IP(bytes(packet))
-    ip.ttl -= hops
-    del ip.chksum
-    return bytes(ip)
-
-
-def internet_checksum(data):
-    """The one's-complement sum of @data folded to 16 bits, complemented:
-    0 when @data contains a valid checksum."""
-    return checksum(bytes(data))
-
-
-def with_header_checksum(header):
-    """@header (bytes of an IPv4 header) with a valid header checksum."""
-    header = bytearray(header)
-    header[10:12] = b"\0\0"
-    header[10:12] = struct.pack("!H", checksum(bytes(header)))
-    return bytes(header)
-
-
 @pytest.fixture(scope="session")
 def hopsim_binary():
     if not HOPSIM.is_file():
-        pytest.fail(f"{HOPSIM} not found: build it with `make hopsim`", pytrace=False)
+        pytest.fail(
+            f"{HOPSIM} not found: build it with `make hopsim` or set HOPSIM", pytrace=False
+        )
     return HOPSIM
 
 
@@ -233,15 +239,3 @@ def hopsim_binary():
 def lab(tmp_path, hopsim_binary):
     """The lab topology, replayed from files under the test's tmp_path."""
     return Lab(tmp_path)
-
-
-@pytest.fixture
-def helpers():
-    """Module-level helpers of this conftest, for the test modules."""
-    return Helpers
-
-
-class Helpers:
-    forwarded = staticmethod(forwarded)
-    internet_checksum = staticmethod(internet_checksum)
-    with_header_checksum = staticmethod(with_header_checksum)
