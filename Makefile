@@ -21,7 +21,8 @@ ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP
 # Modules that do no I/O; the unit tests link these alone.
 CORE_SRCS := src/checksum.c src/packet.c src/queue.c src/rtable.c \
 	     src/topology.c src/topo_load.c src/random.c src/link.c \
-	     src/ratelimit.c src/reasm.c src/engine.c src/packet6.c \
+	     src/ratelimit.c src/reasm.c src/engine.c src/engine6.c \
+	     src/packet6.c \
 	     src/rtable6.c
 IO_SRCS   := src/io_netns.c src/io_tun.c src/io_net.c src/io_loop.c \
 	     src/io_pcap.c
@@ -110,7 +111,7 @@ integration: hopsim
 		tests/integration
 
 format-check:
-	$(Q)clang-format --dry-run -Werror src/*.c include/hopsim/*.h \
+	$(Q)clang-format --dry-run -Werror src/*.c src/*.h include/hopsim/*.h \
 		tests/*.c tests/check_suites.h
 
 check: deps

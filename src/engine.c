@@ -4,51 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine_impl.h"
 #include "hopsim/checksum.h"
-#include "hopsim/engine.h"
-#include "hopsim/link.h"
 #include "hopsim/packet.h"
-#include "hopsim/ratelimit.h"
-#include "hopsim/reasm.h"
-
-/*
- * Packets a node originates while handling another (errors, replies,
- * fragments) nest one level each; a reply can meet an error on its way
- * back, so a handful of levels covers every real case.
- */
-#define ENGINE_MAX_DEPTH 8
-#define ENGINE_BUF_SIZE	 65536
-
-struct engine {
-	struct topology *topo;
-	struct engine_ops ops;
-	void *ctx;
-	uint64_t drops[ENGINE_DROP_COUNT];
-	uint16_t *ip_id; /* next IP identification, per node */
-	int depth;	 /* nesting level of the packet being carried */
-	uint8_t (*bufs)[ENGINE_BUF_SIZE]; /* one buffer per nesting level */
-	struct link_state *links;	  /* two directions per link */
-	struct ratelimit **limiters;	  /* per node; NULL if never limited */
-	struct rng icmp_rng;		  /* global rate-limit costs */
-	struct reasm *reasm;
-	bool started;
-	uint64_t start_us; /* the timeline counts from here */
-	int next_event;	   /* first timeline event not applied yet */
-};
-
-/* A packet on its way through the topology. */
-struct hop_packet {
-	uint8_t *buf;
-	size_t len;
-	struct pkt_ipv4 ip;
-	bool corrupted;	 /* a link flipped a bit: the next hop checks again */
-	bool link_group; /* arrived in a link-layer broadcast or multicast */
-};
 
 static const char *const drop_names[ENGINE_DROP_COUNT] = {
 	[ENGINE_DROP_BAD_LENGTH] = "bad-length",
 	[ENGINE_DROP_BAD_VERSION] = "bad-version",
-	[ENGINE_DROP_IPV6] = "ipv6",
 	[ENGINE_DROP_BAD_IHL] = "bad-ihl",
 	[ENGINE_DROP_BAD_TOTAL_LEN] = "bad-total-length",
 	[ENGINE_DROP_BAD_CHECKSUM] = "bad-checksum",
@@ -80,6 +42,12 @@ static const char *const drop_names[ENGINE_DROP_COUNT] = {
 	[ENGINE_DROP_REASM_DUPLICATE] = "fragment-duplicate",
 	[ENGINE_DROP_REASM_FULL] = "reassembly-full",
 	[ENGINE_DROP_REASM_TIMEOUT] = "reassembly-timeout",
+	[ENGINE_DROP_IPV6_MULTICAST] = "ipv6-multicast",
+	[ENGINE_DROP_BAD_EXTENSION] = "ipv6-bad-extension-header",
+	[ENGINE_DROP_OPTION_DISCARD] = "ipv6-option-discard",
+	[ENGINE_DROP_PACKET_TOO_BIG] = "packet-too-big",
+	[ENGINE_DROP_LINK_LOCAL] = "link-local-not-forwarded",
+	[ENGINE_DROP_FRAGMENT6] = "ipv6-fragment-not-reassembled",
 	[ENGINE_DROP_ICMP_SILENT] = "icmp-silent",
 	[ENGINE_DROP_ICMP_RATE_LIMITED] = "icmp-rate-limited",
 };
@@ -112,12 +80,14 @@ static bool ever_limited(const struct topology *topo, int node)
 {
 	int i;
 
-	if (topo->nodes[node].icmp.ratelimit.enabled)
+	if (topo->nodes[node].icmp.ratelimit.enabled ||
+	    topo->nodes[node].icmp.ratelimit6.enabled)
 		return true;
 	for (i = 0; i < topo->n_events; i++) {
-		if (topo->events[i].kind == TOPO_EVENT_NODE_SET &&
-		    topo->events[i].node == node &&
-		    topo->events[i].icmp.ratelimit.enabled)
+		const struct topo_event *ev = &topo->events[i];
+
+		if (ev->kind == TOPO_EVENT_NODE_SET && ev->node == node &&
+		    (ev->icmp.ratelimit.enabled || ev->icmp.ratelimit6.enabled))
 			return true;
 	}
 	return false;
@@ -221,7 +191,7 @@ static void trace(struct engine *engine, const struct engine_event *event)
 }
 
 /* Emits the one trace line of @pkt at @node and counts a drop. */
-static void decide(struct engine *engine, int node, int iface, uint64_t t,
+void engine_decide(struct engine *engine, int node, int iface, uint64_t t,
 		   const struct hop_packet *pkt, enum engine_action action,
 		   const struct engine_event *detail)
 {
@@ -248,12 +218,12 @@ static void decide(struct engine *engine, int node, int iface, uint64_t t,
 	trace(engine, &event);
 }
 
-static void drop(struct engine *engine, int node, int iface, uint64_t t,
+void engine_drop(struct engine *engine, int node, int iface, uint64_t t,
 		 const struct hop_packet *pkt, enum engine_drop reason)
 {
 	struct engine_event detail = { .next_node = -1, .reason = reason };
 
-	decide(engine, node, iface, t, pkt, ENGINE_DROPPED, &detail);
+	engine_decide(engine, node, iface, t, pkt, ENGINE_DROPPED, &detail);
 }
 
 static bool node_owns(const struct topology *topo, int node, uint32_t addr)
@@ -291,8 +261,6 @@ static int route_back(const struct topology *topo, int node, uint32_t dst,
 	return 0;
 }
 
-static void walk(struct engine *engine, int node, int iface, uint64_t t,
-		 struct hop_packet *pkt, bool originated);
 static enum engine_drop status_drop(enum pkt_status status);
 
 /* Carries a packet that @node built in @buf, as the node's own output. */
@@ -303,7 +271,7 @@ static void originate(struct engine *engine, int node, uint64_t t, uint8_t *buf,
 
 	if (pkt_ipv4_parse(buf, len, &pkt.ip) != PKT_VALID)
 		return;
-	walk(engine, node, -1, t, &pkt, true);
+	engine_walk(engine, node, -1, t, &pkt, true);
 }
 
 /* As originate(), for a packet built in the next level's buffer. */
@@ -316,7 +284,7 @@ static void originate_nested(struct engine *engine, int node, uint64_t t,
 }
 
 /* Returns the buffer for a packet generated at the next level, or NULL. */
-static uint8_t *next_buffer(struct engine *engine)
+uint8_t *engine_next_buffer(struct engine *engine)
 {
 	if (engine->depth + 1 >= ENGINE_MAX_DEPTH)
 		return NULL;
@@ -338,15 +306,6 @@ static bool error_allowed(const struct hop_packet *pkt)
 	return !pkt_is_icmp_error(ip->proto, pkt->buf + ip->hdr_len,
 				  ip->total_len - ip->hdr_len);
 }
-
-/* An ICMP error a node sends about the packet it is handling. */
-struct icmp_answer {
-	uint8_t type;
-	uint8_t code;
-	uint32_t rest;	   /* bytes 4-7: next-hop MTU, gateway */
-	uint32_t src;	   /* 0: the interface the error leaves by */
-	uint64_t delay_us; /* time before the error leaves */
-};
 
 /*
  * Ends @pkt at @node: counts @reason (unless @delivered, when the node's
@@ -383,24 +342,28 @@ static uint32_t error_source(const struct topology *topo, int node, int iface,
  * True when @node's ICMP policy lets it send @type/@code to @dst at @t;
  * counts the reason when it does not.
  */
-static bool icmp_permitted(struct engine *engine, int node, uint32_t dst,
-			   uint8_t type, uint8_t code, uint64_t t)
+bool engine_icmp_permitted(struct engine *engine, int node, uint32_t dst,
+			   uint8_t type, uint8_t code, uint64_t t, bool v6)
 {
 	const struct topo_icmp_policy *icmp = &engine->topo->nodes[node].icmp;
-	bool is_error = type != PKT_ICMP_ECHO_REPLY;
+	const struct topo_ratelimit *limit =
+	    v6 ? &icmp->ratelimit6 : &icmp->ratelimit;
+	bool is_error = v6 ? type < 128 : type != PKT_ICMP_ECHO_REPLY;
+	bool is_pmtu = v6 ? type == PKT_ICMP6_PACKET_TOO_BIG
+			  : type == PKT_ICMP_DEST_UNREACH &&
+				code == PKT_UNREACH_FRAG_NEEDED;
 
 	if (is_error && icmp->silent) {
 		engine->drops[ENGINE_DROP_ICMP_SILENT]++;
 		return false;
 	}
-	if (type == PKT_ICMP_DEST_UNREACH && code == PKT_UNREACH_FRAG_NEEDED &&
-	    !icmp->frag_needed) {
+	if (is_pmtu && !icmp->frag_needed) {
 		engine->drops[ENGINE_DROP_ICMP_SILENT]++;
 		return false;
 	}
 	if (engine->limiters[node] &&
-	    !ratelimit_allow(engine->limiters[node], &icmp->ratelimit, dst,
-			     type, code, t, &engine->icmp_rng)) {
+	    !ratelimit_allow(engine->limiters[node], limit, dst, type, code, t,
+			     &engine->icmp_rng)) {
 		engine->drops[ENGINE_DROP_ICMP_RATE_LIMITED]++;
 		return false;
 	}
@@ -426,7 +389,7 @@ static void reject(struct engine *engine, int node, int iface, uint64_t t,
 		.rest = answer->rest,
 	};
 	uint32_t back_src, mtu;
-	uint8_t *out = next_buffer(engine);
+	uint8_t *out = engine_next_buffer(engine);
 	size_t len = 0;
 
 	if (!error_allowed(pkt)) {
@@ -436,8 +399,9 @@ static void reject(struct engine *engine, int node, int iface, uint64_t t,
 	} else if (route_back(topo, node, pkt->ip.src, &back_src, &mtu) < 0) {
 		engine->drops[ENGINE_DROP_NO_ROUTE_BACK]++;
 		out = NULL;
-	} else if (!icmp_permitted(engine, node, pkt->ip.src, answer->type,
-				   answer->code, t)) {
+	} else if (!engine_icmp_permitted(engine, node, pkt->ip.src,
+					  answer->type, answer->code, t,
+					  false)) {
 		out = NULL;
 	}
 	if (out) {
@@ -461,7 +425,7 @@ static void reject(struct engine *engine, int node, int iface, uint64_t t,
 		if (delivered)
 			action = ENGINE_ANSWERED;
 	}
-	decide(engine, node, iface, t, pkt, action, &detail);
+	engine_decide(engine, node, iface, t, pkt, action, &detail);
 	if (len)
 		originate_nested(engine, node,
 				 t + answer->delay_us +
@@ -483,29 +447,33 @@ static void deliver_icmp(struct engine *engine, int node, int iface, uint64_t t,
 	size_t len;
 
 	if (ip->total_len - ip->hdr_len < PKT_ICMP_HDR) {
-		drop(engine, node, iface, t, pkt, ENGINE_DROP_BAD_ICMP);
+		engine_drop(engine, node, iface, t, pkt, ENGINE_DROP_BAD_ICMP);
 		return;
 	}
 	if (icmp[0] != PKT_ICMP_ECHO) {
-		drop(engine, node, iface, t, pkt, ENGINE_DROP_ICMP_IGNORED);
+		engine_drop(engine, node, iface, t, pkt,
+			    ENGINE_DROP_ICMP_IGNORED);
 		return;
 	}
 	if (!engine->topo->nodes[node].icmp.echo) {
-		drop(engine, node, iface, t, pkt, ENGINE_DROP_ECHO_DISABLED);
+		engine_drop(engine, node, iface, t, pkt,
+			    ENGINE_DROP_ECHO_DISABLED);
 		return;
 	}
-	if (!icmp_permitted(engine, node, ip->src, PKT_ICMP_ECHO_REPLY, 0, t)) {
-		decide(engine, node, iface, t, pkt, ENGINE_DELIVERED, NULL);
+	if (!engine_icmp_permitted(engine, node, ip->src, PKT_ICMP_ECHO_REPLY,
+				   0, t, false)) {
+		engine_decide(engine, node, iface, t, pkt, ENGINE_DELIVERED,
+			      NULL);
 		return;
 	}
 
-	decide(engine, node, iface, t, pkt, ENGINE_ANSWERED, &detail);
+	engine_decide(engine, node, iface, t, pkt, ENGINE_ANSWERED, &detail);
 	/* The reply is built over the request, which is finished with. */
 	len = pkt_icmp4_echo_reply(pkt->buf, pkt->len,
 				   engine->topo->nodes[node].ttl,
 				   next_ip_id(engine, node));
 	if (!len) {
-		drop(engine, node, iface, t, pkt, ENGINE_DROP_BAD_ICMP);
+		engine_drop(engine, node, iface, t, pkt, ENGINE_DROP_BAD_ICMP);
 		return;
 	}
 	originate(engine, node, t + engine->topo->nodes[node].icmp.delay_us,
@@ -571,12 +539,12 @@ static void deliver_tcp(struct engine *engine, int node, int iface, uint64_t t,
 
 	if (pkt->ip.total_len - pkt->ip.hdr_len < PKT_TCP_MIN_HDR ||
 	    !transport_checksum_ok(pkt, 16)) {
-		drop(engine, node, iface, t, pkt, ENGINE_DROP_BAD_TCP);
+		engine_drop(engine, node, iface, t, pkt, ENGINE_DROP_BAD_TCP);
 		return;
 	}
-	out = next_buffer(engine);
+	out = engine_next_buffer(engine);
 	if (!out) {
-		drop(engine, node, iface, t, pkt, ENGINE_DROP_TOO_DEEP);
+		engine_drop(engine, node, iface, t, pkt, ENGINE_DROP_TOO_DEEP);
 		return;
 	}
 
@@ -587,11 +555,12 @@ static void deliver_tcp(struct engine *engine, int node, int iface, uint64_t t,
 				 tcp_isn(pkt->buf, tcp), (uint16_t)(mtu - 40),
 				 n->ttl, next_ip_id(engine, node));
 	if (!len) {
-		decide(engine, node, iface, t, pkt, ENGINE_DELIVERED, NULL);
+		engine_decide(engine, node, iface, t, pkt, ENGINE_DELIVERED,
+			      NULL);
 		return;
 	}
 	detail.tcp_flags = out[PKT_IPV4_MIN_HDR + 13];
-	decide(engine, node, iface, t, pkt, ENGINE_ANSWERED, &detail);
+	engine_decide(engine, node, iface, t, pkt, ENGINE_ANSWERED, &detail);
 	originate_nested(engine, node, t, out, len);
 }
 
@@ -617,10 +586,10 @@ static void deliver_fragment(struct engine *engine, int node, int iface,
 	result = reasm_add(engine->reasm, node, pkt->buf, &pkt->ip, t,
 			   engine->topo->nodes[node].reasm_timeout_us, &slot);
 	if (result != REASM_INCOMPLETE && result != REASM_COMPLETE) {
-		drop(engine, node, iface, t, pkt, reasons[result]);
+		engine_drop(engine, node, iface, t, pkt, reasons[result]);
 		return;
 	}
-	decide(engine, node, iface, t, pkt, ENGINE_DELIVERED, NULL);
+	engine_decide(engine, node, iface, t, pkt, ENGINE_DELIVERED, NULL);
 	if (result == REASM_INCOMPLETE)
 		return;
 
@@ -655,7 +624,8 @@ static void deliver(struct engine *engine, int node, int iface, uint64_t t,
 	case PKT_PROTO_UDP:
 		if (ip->total_len - ip->hdr_len < PKT_UDP_HDR ||
 		    !transport_checksum_ok(pkt, 6)) {
-			drop(engine, node, iface, t, pkt, ENGINE_DROP_BAD_UDP);
+			engine_drop(engine, node, iface, t, pkt,
+				    ENGINE_DROP_BAD_UDP);
 			break;
 		}
 		/* No UDP port is open on simulated nodes. */
@@ -687,7 +657,7 @@ static bool is_subnet_broadcast(const struct topo_iface *iface, uint32_t dst)
  * link direction's impairments, and sets *@arrival.  Returns false when
  * the link dropped the packet.  A duplicate is carried on at once.
  */
-static bool cross_link(struct engine *engine, int node, int next_iface,
+bool engine_cross_link(struct engine *engine, int node, int next_iface,
 		       uint64_t t, struct hop_packet *pkt, uint64_t *arrival)
 {
 	const struct topology *topo = engine->topo;
@@ -698,21 +668,24 @@ static bool cross_link(struct engine *engine, int node, int next_iface,
 	uint8_t *copy;
 
 	if (link->down) {
-		drop(engine, node, to->peer, t, pkt, ENGINE_DROP_LINK_DOWN);
+		engine_drop(engine, node, to->peer, t, pkt,
+			    ENGINE_DROP_LINK_DOWN);
 		return false;
 	}
 	link_transmit(&engine->links[2 * to->link + dir], &link->dir[dir], t,
 		      pkt->len, &res);
 	switch (res.verdict) {
 	case LINK_DOWN:
-		drop(engine, node, to->peer, t, pkt, ENGINE_DROP_LINK_DOWN);
+		engine_drop(engine, node, to->peer, t, pkt,
+			    ENGINE_DROP_LINK_DOWN);
 		return false;
 	case LINK_LOST:
-		drop(engine, node, to->peer, t, pkt, ENGINE_DROP_LINK_LOSS);
+		engine_drop(engine, node, to->peer, t, pkt,
+			    ENGINE_DROP_LINK_LOSS);
 		return false;
 	case LINK_QUEUE_FULL:
-		drop(engine, node, to->peer, t, pkt,
-		     ENGINE_DROP_LINK_QUEUE_FULL);
+		engine_drop(engine, node, to->peer, t, pkt,
+			    ENGINE_DROP_LINK_QUEUE_FULL);
 		return false;
 	case LINK_PASS:
 		break;
@@ -723,14 +696,15 @@ static bool cross_link(struct engine *engine, int node, int next_iface,
 		    (uint8_t)(1u << (res.corrupt_bit % 8));
 		pkt->corrupted = true;
 	}
-	copy = res.duplicate ? next_buffer(engine) : NULL;
+	copy = res.duplicate ? engine_next_buffer(engine) : NULL;
 	if (copy) {
 		struct hop_packet dup = *pkt;
 
 		memcpy(copy, pkt->buf, pkt->len);
 		dup.buf = copy;
 		engine->depth++;
-		walk(engine, to->node, next_iface, res.arrival_us, &dup, false);
+		engine_walk(engine, to->node, next_iface, res.arrival_us, &dup,
+			    false);
 		engine->depth--;
 	}
 	*arrival = res.arrival_us;
@@ -749,10 +723,10 @@ static void fragment(struct engine *engine, int node, int next_iface,
 	size_t later_hdr = pkt_ipv4_fragment_header_len(pkt->buf, &pkt->ip);
 	int next_node = engine->topo->ifaces[next_iface].node;
 	size_t offset = 0;
-	uint8_t *out = next_buffer(engine);
+	uint8_t *out = engine_next_buffer(engine);
 
 	if (!out) {
-		drop(engine, node, -1, t, pkt, ENGINE_DROP_TOO_DEEP);
+		engine_drop(engine, node, -1, t, pkt, ENGINE_DROP_TOO_DEEP);
 		return;
 	}
 
@@ -771,9 +745,10 @@ static void fragment(struct engine *engine, int node, int next_iface,
 		offset += chunk;
 
 		engine->depth++;
-		if (cross_link(engine, node, next_iface, t, &frag, &arrival))
-			walk(engine, next_node, next_iface, arrival, &frag,
-			     false);
+		if (engine_cross_link(engine, node, next_iface, t, &frag,
+				      &arrival))
+			engine_walk(engine, next_node, next_iface, arrival,
+				    &frag, false);
 		engine->depth--;
 	}
 }
@@ -824,7 +799,7 @@ static int forward(struct engine *engine, int node, int iface, uint64_t t,
 	}
 	switch (route->kind) {
 	case TOPO_ROUTE_BLACKHOLE:
-		drop(engine, node, iface, t, pkt, ENGINE_DROP_BLACKHOLE);
+		engine_drop(engine, node, iface, t, pkt, ENGINE_DROP_BLACKHOLE);
 		return -1;
 	case TOPO_ROUTE_UNREACHABLE:
 		answer.code = PKT_UNREACH_HOST;
@@ -845,7 +820,8 @@ static int forward(struct engine *engine, int node, int iface, uint64_t t,
 	 * whatever its TTL. */
 	next_iface = next_hop(topo, route, ip->dst);
 	if (next_iface == -2) {
-		drop(engine, node, iface, t, pkt, ENGINE_DROP_MARTIAN_DEST);
+		engine_drop(engine, node, iface, t, pkt,
+			    ENGINE_DROP_MARTIAN_DEST);
 		return -1;
 	}
 
@@ -877,7 +853,7 @@ static int forward(struct engine *engine, int node, int iface, uint64_t t,
 
 	/* The trace shows the packet as it arrived, before the decrement. */
 	detail.next_node = topo->ifaces[next_iface].node;
-	decide(engine, node, iface, t, pkt, ENGINE_FORWARDED, &detail);
+	engine_decide(engine, node, iface, t, pkt, ENGINE_FORWARDED, &detail);
 	if (!originated) {
 		pkt_ipv4_decrement_ttl(pkt->buf);
 		ip->ttl--;
@@ -890,8 +866,8 @@ static int forward(struct engine *engine, int node, int iface, uint64_t t,
  * topology or a node consumes or drops it.  @originated is true when
  * @node built the packet itself, so it skips delivery and the TTL check.
  */
-static void walk(struct engine *engine, int node, int iface, uint64_t t,
-		 struct hop_packet *pkt, bool originated)
+static void walk4(struct engine *engine, int node, int iface, uint64_t t,
+		  struct hop_packet *pkt, bool originated)
 {
 	const struct topology *topo = engine->topo;
 
@@ -907,13 +883,14 @@ static void walk(struct engine *engine, int node, int iface, uint64_t t,
 			pkt->corrupted = false;
 			status = pkt_ipv4_parse(pkt->buf, pkt->len, &pkt->ip);
 			if (status != PKT_VALID) {
-				drop(engine, node, iface, t, pkt,
-				     status_drop(status));
+				engine_drop(engine, node, iface, t, pkt,
+					    status_drop(status));
 				return;
 			}
 		}
 		if (n->kind == TOPO_NODE_KERNEL) {
-			decide(engine, node, iface, t, pkt, ENGINE_LEFT, NULL);
+			engine_decide(engine, node, iface, t, pkt, ENGINE_LEFT,
+				      NULL);
 			if (engine->ops.output(engine->ctx, n->tun, t, pkt->buf,
 					       pkt->len) < 0)
 				engine->drops[ENGINE_DROP_OUTPUT_FULL]++;
@@ -926,20 +903,20 @@ static void walk(struct engine *engine, int node, int iface, uint64_t t,
 		/* RFC 1812 5.3.4: what came in a link-layer broadcast is
 		 * never forwarded. */
 		if (pkt->link_group) {
-			drop(engine, node, iface, t, pkt,
-			     ENGINE_DROP_LINK_BROADCAST);
+			engine_drop(engine, node, iface, t, pkt,
+				    ENGINE_DROP_LINK_BROADCAST);
 			return;
 		}
 		if (!originated && n->kind == TOPO_NODE_HOST) {
-			drop(engine, node, iface, t, pkt,
-			     ENGINE_DROP_NOT_FOR_HOST);
+			engine_drop(engine, node, iface, t, pkt,
+				    ENGINE_DROP_NOT_FOR_HOST);
 			return;
 		}
 		/* Multicast, broadcast, 0/8, 127/8 and 240/4 destinations are
 		 * never forwarded (RFC 1812 5.3.7). */
 		if (pkt_ipv4_addr_is_martian_source(pkt->ip.dst)) {
-			drop(engine, node, iface, t, pkt,
-			     ENGINE_DROP_MARTIAN_DEST);
+			engine_drop(engine, node, iface, t, pkt,
+				    ENGINE_DROP_MARTIAN_DEST);
 			return;
 		}
 
@@ -952,7 +929,7 @@ static void walk(struct engine *engine, int node, int iface, uint64_t t,
 			fragment(engine, node, next_iface, t, pkt, mtu);
 			return;
 		}
-		if (!cross_link(engine, node, next_iface, t, pkt, &t))
+		if (!engine_cross_link(engine, node, next_iface, t, pkt, &t))
 			return;
 		node = topo->ifaces[next_iface].node;
 		iface = next_iface;
@@ -1076,17 +1053,14 @@ static void input(struct engine *engine, int tun, uint64_t now_us,
 	enum pkt_status status;
 
 	engine_poll(engine, now_us);
-	/* TODO: forward IPv6.  Until then the kernel's own IPv6 traffic
-	 * (router solicitations, MLD reports) is counted and dropped. */
 	if (len >= 1 && packet[0] >> 4 == 6) {
-		drop(engine, router, dev->router_iface, now_us, &pkt,
-		     ENGINE_DROP_IPV6);
+		engine_input6(engine, tun, now_us, packet, len, link_group);
 		return;
 	}
 	status = pkt_ipv4_parse(packet, len, &pkt.ip);
 	if (status != PKT_VALID) {
-		drop(engine, router, dev->router_iface, now_us, &pkt,
-		     status_drop(status));
+		engine_drop(engine, router, dev->router_iface, now_us, &pkt,
+			    status_drop(status));
 		return;
 	}
 	/* Link-layer padding past the IP total length is not part of the
@@ -1094,13 +1068,13 @@ static void input(struct engine *engine, int tun, uint64_t now_us,
 	pkt.len = pkt.ip.total_len;
 
 	if (pkt_ipv4_addr_is_martian_source(pkt.ip.src)) {
-		drop(engine, router, dev->router_iface, now_us, &pkt,
-		     ENGINE_DROP_MARTIAN_SOURCE);
+		engine_drop(engine, router, dev->router_iface, now_us, &pkt,
+			    ENGINE_DROP_MARTIAN_SOURCE);
 		return;
 	}
 
 	engine->depth = 0;
-	walk(engine, router, dev->router_iface, now_us, &pkt, false);
+	engine_walk(engine, router, dev->router_iface, now_us, &pkt, false);
 }
 
 void engine_input(struct engine *engine, int tun, uint64_t now_us,
@@ -1113,4 +1087,13 @@ void engine_input_link_group(struct engine *engine, int tun, uint64_t now_us,
 			     uint8_t *packet, size_t len)
 {
 	input(engine, tun, now_us, packet, len, true);
+}
+
+void engine_walk(struct engine *engine, int node, int iface, uint64_t t,
+		 struct hop_packet *pkt, bool originated)
+{
+	if (pkt->v6)
+		engine_walk6(engine, node, iface, t, pkt, originated);
+	else
+		walk4(engine, node, iface, t, pkt, originated);
 }

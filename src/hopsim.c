@@ -19,6 +19,7 @@
 #include "hopsim/io_loop.h"
 #include "hopsim/io_pcap.h"
 #include "hopsim/packet.h"
+#include "hopsim/packet6.h"
 #include "hopsim/topology.h"
 
 #define HOPSIM_VERSION "0.1.0"
@@ -240,17 +241,57 @@ static void print_route(const struct topology *topo,
 	}
 }
 
-/* Prints an interface, with what its link does to the packets it sends. */
+/* As print_route(), for an IPv6 route; ::/0 is the IPv6 default. */
+static void print_route6(const struct topology *topo,
+			 const struct topo_route6 *route)
+{
+	static const char *const kinds[] = {
+		[TOPO_ROUTE_BLACKHOLE] = "blackhole",
+		[TOPO_ROUTE_UNREACHABLE] = "unreachable",
+		[TOPO_ROUTE_PROHIBIT] = "prohibit",
+	};
+	const char *suffix = route->is_static ? " (static)" : "";
+	char prefix[48], gw[48];
+
+	topo_format_ipv6(&route->prefix, prefix);
+	switch (route->kind) {
+	case TOPO_ROUTE_CONNECTED:
+		printf("    %s/%u dev %s%s\n", prefix, route->plen,
+		       topo->ifaces[route->iface].name, suffix);
+		break;
+	case TOPO_ROUTE_VIA:
+		printf("    %s/%u via %s dev %s%s\n", prefix, route->plen,
+		       topo_format_ipv6(&route->gateway, gw),
+		       topo->ifaces[route->iface].name, suffix);
+		break;
+	default:
+		printf("    %s %s/%u%s\n", kinds[route->kind], prefix,
+		       route->plen, suffix);
+		break;
+	}
+}
+
+/*
+ * Prints an interface, with what its link does to the packets it sends,
+ * and then its IPv6 addresses, if it has any.
+ */
 static void print_iface(const struct topology *topo, int i)
 {
 	const struct topo_iface *iface = &topo->ifaces[i];
 	const struct topo_iface *peer;
 	const struct topo_link *link;
-	char addr[16], impair[256];
+	char addr[16], addr6[48], ll6[48], impair[256];
 
 	if (iface->link < 0) {
-		printf("  %s %s/%u, loopback\n", iface->name,
-		       topo_format_ipv4(iface->addr, addr), iface->plen);
+		/* A loopback may have an address of one family only. */
+		printf("  %s", iface->name);
+		if (iface->plen)
+			printf(" %s/%u", topo_format_ipv4(iface->addr, addr),
+			       iface->plen);
+		if (iface->plen6)
+			printf(" %s/%u", topo_format_ipv6(&iface->addr6, addr6),
+			       iface->plen6);
+		printf(", loopback\n");
 		return;
 	}
 	peer = &topo->ifaces[iface->peer];
@@ -261,6 +302,10 @@ static void print_iface(const struct topology *topo, int i)
 	       topo_format_ipv4(iface->addr, addr), iface->plen,
 	       topo->nodes[peer->node].name, peer->name, impair, link->mtu,
 	       link->down ? ", link down" : "");
+	if (iface->plen6)
+		printf("    ipv6 %s/%u, link-local %s/64\n",
+		       topo_format_ipv6(&iface->addr6, addr6), iface->plen6,
+		       topo_format_ipv6(&iface->ll6, ll6));
 }
 
 static void print_node(const struct topology *topo, int node)
@@ -290,6 +335,11 @@ static void print_node(const struct topology *topo, int node)
 	printf("  routes:\n");
 	for (i = 0; i < n->n_routes; i++)
 		print_route(topo, &n->routes[i]);
+	if (!topo->ipv6)
+		return;
+	printf("  ipv6 routes:\n");
+	for (i = 0; i < n->n_routes6; i++)
+		print_route6(topo, &n->routes6[i]);
 }
 
 static int cmd_check(const char *path)
@@ -333,19 +383,41 @@ static int cmd_check(const char *path)
 	return EXIT_OK;
 }
 
-/* Resolves DEST, an address or a node's name, to an address. */
+/*
+ * Resolves DEST, an address of either family or a node's name, to an
+ * address, and sets @is_ipv6 to its family.  A name resolves to the
+ * node's first IPv4 address, or with @ipv6 to its first global IPv6
+ * address.  Returns 0, -ENOENT for an unknown name, -EADDRNOTAVAIL for a
+ * node without IPv6, or -EAFNOSUPPORT for an IPv4 address with @ipv6.
+ */
 static int resolve_dest(const struct topology *topo, const char *text,
-			uint32_t *addr)
+			bool ipv6, uint32_t *addr, struct pkt_in6 *addr6,
+			bool *is_ipv6)
 {
-	int node;
+	const struct topo_node *n;
+	int node, i;
 
-	if (topo_parse_ipv4(text, addr) == 0)
+	*is_ipv6 = topo_parse_ipv6(text, addr6) == 0;
+	if (*is_ipv6)
 		return 0;
+	if (topo_parse_ipv4(text, addr) == 0)
+		return ipv6 ? -EAFNOSUPPORT : 0;
 	node = topo_node_find(topo, text);
 	if (node < 0 || topo->nodes[node].n_ifaces == 0)
-		return -1;
-	*addr = topo->ifaces[topo->nodes[node].first_iface].addr;
-	return 0;
+		return -ENOENT;
+	n = &topo->nodes[node];
+	if (!ipv6) {
+		*addr = topo->ifaces[n->first_iface].addr;
+		return 0;
+	}
+	for (i = n->first_iface; i < n->first_iface + n->n_ifaces; i++) {
+		if (topo->ifaces[i].plen6 == 0)
+			continue;
+		*addr6 = topo->ifaces[i].addr6;
+		*is_ipv6 = true;
+		return 0;
+	}
+	return -EADDRNOTAVAIL;
 }
 
 static int find_tun(const struct topology *topo, const char *name)
@@ -361,20 +433,50 @@ static int find_tun(const struct topology *topo, const char *name)
 	return -1;
 }
 
-static int cmd_path(const char *path, const char *dest, const char *from,
-		    int max_ttl)
+/* Prints one line per hop as `traceroute -n` does, "<ttl> *" for none. */
+static void print_hops(const struct topo_hop *hops, int n, bool is_ipv6)
 {
 	static const char *const marks[] = {
 		[TOPO_HOP_NET_UNREACH] = " !N",
 		[TOPO_HOP_HOST_UNREACH] = " !H",
 		[TOPO_HOP_PROHIBITED] = " !X",
 	};
+	char addr[48], mark[16];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (hops[i].mark == TOPO_HOP_SILENT) {
+			printf("%d *\n", hops[i].ttl);
+			continue;
+		}
+		if (hops[i].mark == TOPO_HOP_UNREACH_OTHER)
+			snprintf(mark, sizeof(mark), " !<%u>", hops[i].code);
+		else
+			snprintf(mark, sizeof(mark), "%s",
+				 marks[hops[i].mark] ? marks[hops[i].mark]
+						     : "");
+		if (is_ipv6)
+			topo_format_ipv6(&hops[i].addr6, addr);
+		else
+			topo_format_ipv4(hops[i].addr, addr);
+		printf("%d %s%s\n", hops[i].ttl, addr, mark);
+	}
+}
+
+/*
+ * Prints the hops to DEST, an address of either family or a node's
+ * name, which @ipv6 resolves to its IPv6 address, and the path MTU.
+ */
+static int cmd_path(const char *path, const char *dest, const char *from,
+		    int max_ttl, bool ipv6)
+{
 	struct topo_hop hops[256];
 	struct topo_error err;
 	struct topology *topo;
-	uint32_t dst;
-	char addr[16];
-	int tun, n, i;
+	struct pkt_in6 dst6;
+	uint32_t dst, mtu;
+	bool is_ipv6;
+	int tun, n, ret;
 
 	topo = load(path, &err);
 	if (!topo) {
@@ -388,27 +490,39 @@ static int cmd_path(const char *path, const char *dest, const char *from,
 		topo_destroy(topo);
 		return EXIT_INVALID;
 	}
-	if (resolve_dest(topo, dest, &dst) < 0) {
+	ret = resolve_dest(topo, dest, ipv6, &dst, &dst6, &is_ipv6);
+	if (ret == -EAFNOSUPPORT)
 		fprintf(
 		    stderr,
-		    "hopsim: '%s' is neither an IPv4 address nor a node of %s\n",
-		    dest, topo->source);
+		    "hopsim: '%s' is an IPv4 address, but -6 asks for IPv6\n",
+		    dest);
+	else if (ret == -EADDRNOTAVAIL)
+		fprintf(stderr, "hopsim: node '%s' of %s has no IPv6 address\n",
+			dest, topo->source);
+	else if (ret < 0)
+		fprintf(stderr,
+			"hopsim: '%s' is neither an address nor a node of %s\n",
+			dest, topo->source);
+	if (ret < 0) {
 		topo_destroy(topo);
 		return EXIT_INVALID;
 	}
 
-	n = topo_path(topo, tun, dst, max_ttl, hops, 256);
-	for (i = 0; i < n; i++) {
-		if (hops[i].mark == TOPO_HOP_SILENT) {
-			printf("%d *\n", hops[i].ttl);
-			continue;
-		}
-		printf("%d %s%s\n", hops[i].ttl,
-		       topo_format_ipv4(hops[i].addr, addr),
-		       marks[hops[i].mark] ? marks[hops[i].mark] : "");
+	if (is_ipv6) {
+		n = topo_path6(topo, tun, &dst6, max_ttl, hops, 256);
+		mtu = topo_path_mtu6(topo, tun, &dst6);
+	} else {
+		n = topo_path(topo, tun, dst, max_ttl, hops, 256);
+		mtu = topo_path_mtu(topo, tun, dst);
 	}
+	if (n < 0 && is_ipv6)
+		fprintf(
+		    stderr,
+		    "hopsim: tun %s of %s has no IPv6 (the file turns IPv6 off, or its mtu is below 1280)\n",
+		    topo->tuns[tun].name, topo->source);
+	print_hops(hops, n, is_ipv6);
 	if (n >= 0)
-		printf("pmtu %" PRIu32 "\n", topo_path_mtu(topo, tun, dst));
+		printf("pmtu %" PRIu32 "\n", mtu);
 	topo_destroy(topo);
 	return n < 0 ? EXIT_INVALID : EXIT_OK;
 }
@@ -462,6 +576,9 @@ static void format_decision(const struct topology *topo,
 	if (ev->answer_proto == PKT_PROTO_ICMP)
 		snprintf(answer, sizeof(answer), ", sent icmp %u/%u",
 			 ev->icmp_type, ev->icmp_code);
+	else if (ev->answer_proto == PKT6_NH_ICMPV6)
+		snprintf(answer, sizeof(answer), ", sent icmp6 %u/%u",
+			 ev->icmp_type, ev->icmp_code);
 	else if (ev->answer_proto == PKT_PROTO_TCP)
 		snprintf(answer, sizeof(answer), ", sent tcp %s",
 			 ev->tcp_flags & PKT_TCP_SYN ? "syn-ack" : "rst");
@@ -487,6 +604,50 @@ static void format_decision(const struct topology *topo,
 	}
 }
 
+/* The trace line of an IPv6 packet. */
+static void trace_event6(const struct run_state *st,
+			 const struct engine_event *ev, const char *iface)
+{
+	const struct cli *cli = st->cli;
+	const struct topology *topo = cli->topo;
+	char src[48], dst[48], transport[64], decision[96];
+	struct pkt6_chain chain;
+	struct pkt_ipv6 ip;
+	const uint8_t *l4;
+
+	format_decision(topo, ev, decision, sizeof(decision));
+	if (pkt6_parse(ev->packet, ev->len, &ip) != PKT6_VALID) {
+		printf("%10.6f %s %s: %zu bytes, not IPv6: %s\n",
+		       (double)(ev->time_us - cli->start_us) / 1e6,
+		       topo->nodes[ev->node].name, iface, ev->len, decision);
+		return;
+	}
+	pkt6_walk(ev->packet, &ip, 0, &chain);
+	l4 = ev->packet + chain.l4_off;
+	if (chain.proto == PKT6_NH_ICMPV6 && chain.l4_off + 8u <= ev->len &&
+	    (l4[0] == PKT_ICMP6_ECHO_REQUEST || l4[0] == PKT_ICMP6_ECHO_REPLY))
+		snprintf(transport, sizeof(transport), "icmp6 %s id %u seq %u",
+			 l4[0] == PKT_ICMP6_ECHO_REQUEST ? "echo-request"
+							 : "echo-reply",
+			 pkt_get16(l4 + 4), pkt_get16(l4 + 6));
+	else if (chain.proto == PKT6_NH_ICMPV6 && chain.l4_off + 2u <= ev->len)
+		snprintf(transport, sizeof(transport), "icmp6 %u/%u", l4[0],
+			 l4[1]);
+	else if ((chain.proto == PKT6_NH_UDP || chain.proto == PKT6_NH_TCP) &&
+		 chain.l4_off + 4u <= ev->len)
+		snprintf(transport, sizeof(transport), "%s %u > %u",
+			 chain.proto == PKT6_NH_UDP ? "udp" : "tcp",
+			 pkt_get16(l4), pkt_get16(l4 + 2));
+	else
+		snprintf(transport, sizeof(transport), "next-header %u",
+			 chain.proto);
+	printf("%10.6f %s %s: %s > %s %s hlim %u len %zu: %s\n",
+	       (double)(ev->time_us - cli->start_us) / 1e6,
+	       topo->nodes[ev->node].name, iface,
+	       topo_format_ipv6(&ip.src, src), topo_format_ipv6(&ip.dst, dst),
+	       transport, ip.hop_limit, ev->len, decision);
+}
+
 /* Prints one line per packet per hop: time, node, interface, packet,
  * decision. */
 static void trace_event(void *ctx, const struct engine_event *ev)
@@ -503,6 +664,10 @@ static void trace_event(void *ctx, const struct engine_event *ev)
 	if (topo->nodes[ev->node].kind == TOPO_NODE_KERNEL)
 		iface = "tun";
 
+	if (ev->len >= 1 && ev->packet[0] >> 4 == 6) {
+		trace_event6(st, ev, iface);
+		return;
+	}
 	if (pkt_ipv4_parse(ev->packet, ev->len, &ip) != PKT_VALID) {
 		printf("%10.6f %s %s: %zu bytes, not IPv4: dropped: %s\n",
 		       (double)(ev->time_us - cli->start_us) / 1e6,
@@ -589,6 +754,75 @@ static int collect_prefixes(const struct topology *topo, struct io_prefix **out)
 	return n;
 }
 
+/* Adds the IPv6 address of TUN @t's kernel end and its IPv6 routes. */
+static int setup_tun6(struct cli *cli, struct run_state *st, int t,
+		      struct io_error *err)
+{
+	const struct topology *topo = cli->topo;
+	const struct topo_tun *tun = &topo->tuns[t];
+	const struct topo_iface *k = &topo->ifaces[tun->kernel_iface];
+	struct topo_prefix6 *tp;
+	int i, n, ret;
+
+	ret = io_net_addr_add6(st->net, tun->name, &k->addr6, k->plen6, err);
+	if (ret < 0)
+		return ret;
+	n = topo_tun_prefixes6(topo, t, NULL, 0);
+	if (n <= 0)
+		return 0;
+	tp = calloc((size_t)n, sizeof(*tp));
+	if (!tp)
+		return -ENOMEM;
+	n = topo_tun_prefixes6(topo, t, tp, n);
+	for (i = 0; i < n && ret == 0; i++) {
+		struct io_prefix6 p = { tp[i].prefix, tp[i].plen };
+
+		ret = io_net_route_add6(st->net, tun->name, &p, err);
+	}
+	free(tp);
+	return ret;
+}
+
+/* Fails when an IPv6 prefix of the topology overlaps a route already in
+ * the namespace. */
+static int check_overlap6(const struct topology *topo, struct io_net *net,
+			  struct io_error *err)
+{
+	struct io_prefix6 *all;
+	struct topo_prefix6 *tp;
+	int t, i, k, n = 0, cap = 1, ret;
+
+	for (t = 0; t < topo->n_tuns; t++) {
+		k = topo_tun_prefixes6(topo, t, NULL, 0);
+		cap += (k > 0 ? k : 0) + 1;
+	}
+	all = calloc((size_t)cap, sizeof(*all));
+	tp = calloc((size_t)cap, sizeof(*tp));
+	if (!all || !tp) {
+		free(all);
+		free(tp);
+		return -ENOMEM;
+	}
+	for (t = 0; t < topo->n_tuns; t++) {
+		const struct topo_iface *kif =
+		    &topo->ifaces[topo->tuns[t].kernel_iface];
+
+		if (kif->plen6 && n < cap) {
+			all[n].prefix = kif->addr6;
+			all[n++].plen = kif->plen6;
+		}
+		k = topo_tun_prefixes6(topo, t, tp, cap);
+		for (i = 0; i < k && n < cap; i++) {
+			all[n].prefix = tp[i].prefix;
+			all[n++].plen = tp[i].plen;
+		}
+	}
+	ret = io_net_check_overlap6(net, all, n, err);
+	free(all);
+	free(tp);
+	return ret;
+}
+
 static int setup_tun(struct cli *cli, struct run_state *st, int t,
 		     struct io_error *err)
 {
@@ -598,7 +832,7 @@ static int setup_tun(struct cli *cli, struct run_state *st, int t,
 	struct topo_prefix *tp;
 	int cap = tun_prefix_room(topo);
 	int i, n, ret;
-	char addr[16];
+	char addr[16], text6[48], addr6[64] = "";
 
 	st->fds[t] = io_tun_open(tun->name, err);
 	if (st->fds[t] < 0)
@@ -620,11 +854,16 @@ static int setup_tun(struct cli *cli, struct run_state *st, int t,
 		ret = io_net_route_add(st->net, tun->name, &p, err);
 	}
 	free(tp);
+	if (ret == 0 && k->plen6)
+		ret = setup_tun6(cli, st, t, err);
+	if (ret == 0 && k->plen6)
+		snprintf(addr6, sizeof(addr6), " and %s/%u",
+			 topo_format_ipv6(&k->addr6, text6), k->plen6);
 	if (ret == 0)
 		say(cli, LOG_INFO,
-		    "%s: up, address %s/%u, mtu %" PRIu32
-		    ", %d routes, attached to %s",
-		    tun->name, topo_format_ipv4(k->addr, addr), k->plen,
+		    "%s: up, address %s/%u%s, mtu %" PRIu32
+		    ", %d IPv4 routes, attached to %s",
+		    tun->name, topo_format_ipv4(k->addr, addr), k->plen, addr6,
 		    tun->mtu, n,
 		    topo->nodes[topo->ifaces[tun->router_iface].node].name);
 	return ret;
@@ -661,6 +900,8 @@ static int setup(struct cli *cli, struct run_state *st, size_t queue_slots,
 		return n;
 	ret = io_net_check_overlap(st->net, prefixes, n, err);
 	free(prefixes);
+	if (ret == 0)
+		ret = check_overlap6(topo, st->net, err);
 	if (ret < 0)
 		return ret;
 
@@ -804,6 +1045,7 @@ int main(int argc, char **argv)
 		{ "netns", required_argument, NULL, 'n' },
 		{ "queue", required_argument, NULL, 'Q' },
 		{ "seed", required_argument, NULL, 's' },
+		{ "ipv6", no_argument, NULL, '6' },
 		{ "from", required_argument, NULL, 'f' },
 		{ "max-ttl", required_argument, NULL, 'm' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -813,7 +1055,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli cli = { .level = LOG_INFO };
-	bool seeded = false;
+	bool seeded = false, ipv6 = false;
 	const char *netns = NULL, *from = NULL, *verb;
 	long queue_slots = DEFAULT_QUEUE_SLOTS, max_ttl = DEFAULT_MAX_TTL;
 	int opt, nargs;
@@ -842,8 +1084,11 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "vqhV", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "6vqhV", options, NULL)) != -1) {
 		switch (opt) {
+		case '6':
+			ipv6 = true;
+			break;
 		case 'n':
 			netns = optarg;
 			break;
@@ -904,7 +1149,7 @@ int main(int argc, char **argv)
 	if (strcmp(verb, "path") == 0) {
 		if (nargs != 2)
 			return usage_error("path: expected TOPOLOGY DEST");
-		return cmd_path(args[0], args[1], from, (int)max_ttl);
+		return cmd_path(args[0], args[1], from, (int)max_ttl, ipv6);
 	}
 	if (strcmp(verb, "replay") == 0) {
 		if (nargs != 3)

@@ -20,7 +20,7 @@
 #include "hopsim/io.h"
 
 /* Room for "255.255.255.255/255", so an out-of-range length prints too. */
-#define PREFIX_STRLEN (INET_ADDRSTRLEN + 4)
+#define PREFIX_STRLEN (INET6_ADDRSTRLEN + 4)
 
 enum added_kind {
 	ADDED_ADDRESS,
@@ -539,4 +539,194 @@ void io_net_destroy(struct io_net *net)
 	}
 	nl_socket_free(net->sock);
 	free(net);
+}
+
+static void format_prefix6(char *buf, const struct pkt_in6 *addr, uint8_t plen)
+{
+	char text[INET6_ADDRSTRLEN];
+
+	inet_ntop(AF_INET6, addr->b, text, sizeof(text));
+	snprintf(buf, PREFIX_STRLEN, "%s/%u", text, (unsigned int)plen);
+}
+
+static struct nl_addr *build_nl_addr6(const struct pkt_in6 *addr, uint8_t plen)
+{
+	struct nl_addr *nl_addr = nl_addr_build(AF_INET6, addr->b, 16);
+
+	if (nl_addr)
+		nl_addr_set_prefixlen(nl_addr, plen);
+	return nl_addr;
+}
+
+/* True when the first @plen bits of @a and @b are equal. */
+static bool same_bits(const uint8_t *a, const uint8_t *b, unsigned int plen)
+{
+	unsigned int whole = plen / 8, rest = plen % 8;
+	uint8_t mask = (uint8_t)(0xff << (8 - rest));
+
+	if (memcmp(a, b, whole) != 0)
+		return false;
+	return rest == 0 || ((a[whole] ^ b[whole]) & mask) == 0;
+}
+
+static bool route_overlaps6(struct rtnl_route *route,
+			    const struct io_prefix6 *prefix, char *dst)
+{
+	struct nl_addr *nl_dst = rtnl_route_get_dst(route);
+	struct pkt_in6 addr;
+	unsigned int plen;
+
+	if (!nl_dst || nl_addr_get_family(nl_dst) != AF_INET6 ||
+	    nl_addr_get_len(nl_dst) != 16)
+		return false;
+	plen = nl_addr_get_prefixlen(nl_dst);
+	if (plen == 0 || plen > 128)
+		return false;
+	memcpy(addr.b, nl_addr_get_binary_addr(nl_dst), 16);
+	if (!same_bits(addr.b, prefix->prefix.b,
+		       plen < prefix->plen ? plen : prefix->plen))
+		return false;
+	format_prefix6(dst, &addr, (uint8_t)plen);
+	return true;
+}
+
+int io_net_check_overlap6(struct io_net *net, const struct io_prefix6 *prefixes,
+			  int n, struct io_error *err)
+{
+	char text[PREFIX_STRLEN], dst[PREFIX_STRLEN], route_text[200];
+	struct nl_object *object;
+	struct nl_cache *routes;
+	int i, ret;
+
+	ret = rtnl_route_alloc_cache(net->sock, AF_INET6, 0, &routes);
+	if (ret < 0) {
+		set_error(err, "unable to dump IPv6 routes: %s%s",
+			  nl_geterror(ret), nlerr_hint(ret));
+		return nlerr_to_errno(ret);
+	}
+	for (i = 0, ret = 0; i < n && ret == 0; i++) {
+		format_prefix6(text, &prefixes[i].prefix, prefixes[i].plen);
+		for (object = nl_cache_get_first(routes); object;
+		     object = nl_cache_get_next(object)) {
+			struct rtnl_route *route = (struct rtnl_route *)object;
+
+			if (!route_overlaps6(route, &prefixes[i], dst))
+				continue;
+			describe_route(net, route, dst, route_text,
+				       sizeof(route_text));
+			set_error(
+			    err,
+			    "%s: overlaps route %s already in this namespace; hopsim will not capture traffic meant for another network (run it in another namespace with --netns, or change the topology's addresses)",
+			    text, route_text);
+			ret = -EEXIST;
+			break;
+		}
+	}
+	nl_cache_free(routes);
+	return ret;
+}
+
+int io_net_addr_add6(struct io_net *net, const char *ifname,
+		     const struct pkt_in6 *addr, uint8_t plen,
+		     struct io_error *err)
+{
+	char text[PREFIX_STRLEN];
+	struct rtnl_addr *rtnl_addr;
+	struct nl_addr *local;
+	int ifindex, ret;
+
+	format_prefix6(text, addr, plen);
+	ret = find_ifindex(net, ifname, &ifindex, err);
+	if (ret < 0)
+		return ret;
+
+	rtnl_addr = rtnl_addr_alloc();
+	local = build_nl_addr6(addr, plen);
+	if (!rtnl_addr || !local) {
+		ret = -NLE_NOMEM;
+		goto fail;
+	}
+	rtnl_addr_set_ifindex(rtnl_addr, ifindex);
+	rtnl_addr_set_family(rtnl_addr, AF_INET6);
+	ret = rtnl_addr_set_local(rtnl_addr, local);
+	if (ret < 0)
+		goto fail;
+	rtnl_addr_set_prefixlen(rtnl_addr, plen);
+	/* The far end is simulated: nothing could answer duplicate address
+	 * detection, which would only delay the address by a second. */
+	rtnl_addr_set_flags(rtnl_addr, IFA_F_NODAD);
+
+	ret = rtnl_addr_add(net->sock, rtnl_addr, NLM_F_EXCL);
+	if (ret < 0)
+		goto fail;
+	nl_addr_put(local);
+
+	ret = remember(net, ADDED_ADDRESS, OBJ_CAST(rtnl_addr));
+	if (ret < 0) {
+		rtnl_addr_delete(net->sock, rtnl_addr, 0);
+		rtnl_addr_put(rtnl_addr);
+		set_error(err, "%s: unable to record address %s: %s", ifname,
+			  text, strerror(-ret));
+		return ret;
+	}
+	return 0;
+
+fail:
+	set_error(err, "%s: unable to add address %s: %s%s", ifname, text,
+		  nl_geterror(ret), nlerr_hint(ret));
+	nl_addr_put(local);
+	rtnl_addr_put(rtnl_addr);
+	return nlerr_to_errno(ret);
+}
+
+int io_net_route_add6(struct io_net *net, const char *ifname,
+		      const struct io_prefix6 *prefix, struct io_error *err)
+{
+	char text[PREFIX_STRLEN];
+	struct rtnl_route *route;
+	struct rtnl_nexthop *nh;
+	struct nl_addr *dst;
+	int ifindex, ret;
+
+	format_prefix6(text, &prefix->prefix, prefix->plen);
+	ret = find_ifindex(net, ifname, &ifindex, err);
+	if (ret < 0)
+		return ret;
+
+	route = rtnl_route_alloc();
+	nh = rtnl_route_nh_alloc();
+	dst = build_nl_addr6(&prefix->prefix, prefix->plen);
+	if (!route || !nh || !dst || rtnl_route_set_dst(route, dst) < 0) {
+		nl_addr_put(dst);
+		if (nh)
+			rtnl_route_nh_free(nh);
+		rtnl_route_put(route);
+		set_error(err, "%s: unable to add route %s: %s", ifname, text,
+			  strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	nl_addr_put(dst);
+	rtnl_route_set_family(route, AF_INET6);
+	rtnl_route_set_table(route, RT_TABLE_MAIN);
+	rtnl_route_set_protocol(route, RTPROT_STATIC);
+	rtnl_route_set_type(route, RTN_UNICAST);
+	rtnl_route_nh_set_ifindex(nh, ifindex);
+	rtnl_route_add_nexthop(route, nh);
+
+	ret = rtnl_route_add(net->sock, route, NLM_F_EXCL);
+	if (ret < 0) {
+		set_error(err, "%s: unable to add route %s: %s%s", ifname, text,
+			  nl_geterror(ret), nlerr_hint(ret));
+		rtnl_route_put(route);
+		return nlerr_to_errno(ret);
+	}
+	ret = remember(net, ADDED_ROUTE, OBJ_CAST(route));
+	if (ret < 0) {
+		rtnl_route_delete(net->sock, route, 0);
+		rtnl_route_put(route);
+		set_error(err, "%s: unable to record route %s: %s", ifname,
+			  text, strerror(-ret));
+		return ret;
+	}
+	return 0;
 }

@@ -34,6 +34,8 @@ struct ld_node {
 	uint32_t reasm_timeout_us;
 	struct fy_node *loopback; /* the 'loopback' value, or NULL */
 	uint32_t loopback_addr;
+	struct fy_node *loopback6; /* the 'loopback6' value, or NULL */
+	struct pkt_in6 loopback6_addr;
 };
 
 struct ld_tun {
@@ -46,6 +48,9 @@ struct ld_tun {
 	uint32_t address;	 /* kernel end; plen 0 when not given */
 	uint32_t router_address; /* valid when plen is not 0 */
 	uint8_t plen;
+	struct pkt_in6 address6; /* kernel end; plen6 0 when not given */
+	struct pkt_in6 router_address6;
+	uint8_t plen6;
 };
 
 struct ld_link {
@@ -58,6 +63,8 @@ struct ld_link {
 	bool down;
 	uint32_t addr[2]; /* valid when plen is not 0 */
 	uint8_t plen;
+	struct pkt_in6 addr6[2]; /* valid when plen6 is not 0 */
+	uint8_t plen6;
 };
 
 struct loader {
@@ -74,6 +81,7 @@ struct loader {
 	int n_links;
 	struct fy_node *timeline; /* the 'timeline' sequence, or NULL */
 	struct fy_node *timeline_key;
+	bool ipv6; /* false after 'ipv6: false' */
 	struct topology *topo;
 };
 
@@ -85,21 +93,26 @@ struct ld_pair {
 };
 
 static const char *const ld_root_keys[] = { "tun",   "routers",	 "hosts",
-					    "links", "timeline", NULL };
+					    "links", "timeline", "ipv6",
+					    NULL };
 static const char *const ld_node_keys[] = {
 	"routes", "ttl",      "arp-timeout",	    "tcp-open",
-	"icmp",	  "loopback", "reassembly-timeout", NULL
+	"icmp",	  "loopback", "reassembly-timeout", "loopback6",
+	NULL
 };
-static const char *const ld_tun_keys[] = { "router",	     "address",
-					   "router-address", "mtu",
-					   "routes",	     NULL };
+static const char *const ld_tun_keys[] = { "router",	      "address",
+					   "router-address",  "mtu",
+					   "routes",	      "address6",
+					   "router-address6", NULL };
 /* The keys of one direction of a link, at link level or in its block. */
 #define LD_IMPAIR_KEYS                                                         \
 	"delay", "jitter", "distribution", "jitter-reorder", "loss",           \
 	    "duplicate", "reorder", "corrupt", "rate", "queue", "state"
-#define LD_N_LINK_KEYS 15 /* LD_IMPAIR_KEYS and the four below */
-static const char *const ld_link_keys[] = { LD_IMPAIR_KEYS, "mtu", "cost",
-					    "subnet", "addresses" };
+#define LD_N_LINK_KEYS 17 /* LD_IMPAIR_KEYS and the six below */
+static const char *const ld_link_keys[] = { LD_IMPAIR_KEYS, "mtu",
+					    "cost",	    "subnet",
+					    "addresses",    "subnet6",
+					    "addresses6" };
 static const char *const ld_dir_keys[] = { LD_IMPAIR_KEYS, NULL };
 static const char *const ld_loss_keys[] = { "model",	 "p",	     "r",
 					    "loss-good", "loss-bad", NULL };
@@ -989,6 +1002,162 @@ static int ld_get_subnet(struct loader *ld, struct fy_node *node,
 	return 0;
 }
 
+/* Parses "ADDR" or "ADDR/LEN" of IPv6; @plen is -1 without "/LEN". */
+static int ld_parse_cidr6(const char *text, struct pkt_in6 *addr, int *plen)
+{
+	char buf[LD_TEXT_MAX];
+	const char *slash = strchr(text, '/');
+	uint64_t len;
+
+	if (strlen(text) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, text);
+	*plen = -1;
+	if (slash) {
+		buf[slash - text] = '\0';
+		if (ld_parse_uint(slash + 1, &len) < 0 || len > 128 ||
+		    (slash[1] == '0' && slash[2] != '\0'))
+			return -EINVAL;
+		*plen = (int)len;
+	}
+	return topo_parse_ipv6(buf, addr);
+}
+
+/* Clears the bits of @addr past @plen. */
+static struct pkt_in6 ld_subnet6(const struct pkt_in6 *addr, uint8_t plen)
+{
+	struct pkt_in6 net = *addr;
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		int bits = (int)plen - 8 * i;
+
+		if (bits < 8)
+			net.b[i] &=
+			    bits <= 0 ? 0 : (uint8_t)(0xff << (8 - bits));
+	}
+	return net;
+}
+
+static bool ld_in_prefix6(const struct pkt_in6 *addr,
+			  const struct pkt_in6 *prefix, uint8_t plen)
+{
+	struct pkt_in6 a = ld_subnet6(addr, plen);
+	struct pkt_in6 p = ld_subnet6(prefix, plen);
+
+	return memcmp(a.b, p.b, 16) == 0;
+}
+
+/* Returns @net plus @n (at most 255), as host addresses of a subnet. */
+static struct pkt_in6 ld_host6(const struct pkt_in6 *net, unsigned int n)
+{
+	struct pkt_in6 addr = *net;
+	unsigned int carry = n;
+	int i;
+
+	for (i = 15; i >= 0 && carry; i--) {
+		carry += addr.b[i];
+		addr.b[i] = (uint8_t)carry;
+		carry >>= 8;
+	}
+	return addr;
+}
+
+/* Whether no interface may have @addr: RFC 4291 reserves these. */
+static bool ld_unusable6(const struct pkt_in6 *addr)
+{
+	return pkt6_addr_is_multicast(addr) || pkt6_addr_is_link_local(addr) ||
+	       pkt6_addr_is_loopback(addr) || pkt6_addr_is_unspecified(addr);
+}
+
+/*
+ * Rejects an IPv6 interface address that no host may use: multicast,
+ * link-local (every link has its own), loopback or unspecified.  The
+ * subnet-router anycast address (RFC 4291 2.6.1) is rejected too, except
+ * in a /127, which uses both its addresses (RFC 6164).
+ */
+static int ld_check_host_addr6(struct loader *ld, struct fy_node *node,
+			       const char *text, const struct pkt_in6 *addr,
+			       uint8_t plen, const char *ctx)
+{
+	struct pkt_in6 net = ld_subnet6(addr, plen);
+	char buf[48];
+
+	if (ld_unusable6(addr))
+		return ld_fail(
+		    ld, node, NULL, 0,
+		    "address '%s' %s is not usable on an interface (multicast, link-local, loopback or unspecified)",
+		    text, ctx);
+	if (plen < 127 && memcmp(net.b, addr->b, 16) == 0)
+		return ld_fail(
+		    ld, node, NULL, 0,
+		    "address '%s' %s is the subnet-router anycast address of %s/%u (use a host address)",
+		    text, ctx, topo_format_ipv6(&net, buf), plen);
+	return 0;
+}
+
+/* The first and second host addresses of @net/@plen: ::1 and ::2, or
+ * both addresses of a /127. */
+static void ld_host_pair6(const struct pkt_in6 *net, uint8_t plen,
+			  struct pkt_in6 pair[2])
+{
+	unsigned int first = plen == 127 ? 0 : 1;
+
+	pair[0] = ld_host6(net, first);
+	pair[1] = ld_host6(net, first + 1);
+}
+
+/* Rejects @key, an IPv6 setting, when the file turns IPv6 off. */
+static int ld_check_ipv6_on(struct loader *ld, struct fy_node *key,
+			    const char *what, const char *ctx)
+{
+	if (ld->ipv6)
+		return 0;
+	return ld_fail(ld, key, NULL, 0,
+		       "%s %s needs IPv6, which 'ipv6: false' turns off", what,
+		       ctx);
+}
+
+/* Parses an IPv6 subnet "PREFIX/LEN", LEN 64..127, no host bits set. */
+static int ld_get_subnet6(struct loader *ld, struct fy_node *node,
+			  struct fy_node *key, const char *what,
+			  const char *ctx, struct pkt_in6 *net, uint8_t *plen)
+{
+	char text[LD_TEXT_MAX], quoted[64], buf[48];
+	struct pkt_in6 addr, masked;
+	int len, ret;
+
+	snprintf(quoted, sizeof(quoted), "'%s'", what);
+	ret = ld_text(ld, node, key, quoted, ctx, text, sizeof(text));
+	if (ret < 0)
+		return ret;
+	if (ld_parse_cidr6(text, &addr, &len) < 0 || len < 0)
+		return ld_fail(
+		    ld, node, key, 0,
+		    "invalid %s '%s' %s (expected an IPv6 PREFIX/LEN such as 2001:db8:5::/64)",
+		    what, text, ctx);
+	if (len < 64 || len > 127)
+		return ld_fail(
+		    ld, node, key, 0,
+		    "%s '%s' %s has prefix length %d, out of range (64..127)",
+		    what, text, ctx, len);
+	if (pkt6_addr_is_multicast(&addr) || pkt6_addr_is_link_local(&addr) ||
+	    pkt6_addr_is_unspecified(&addr))
+		return ld_fail(
+		    ld, node, key, 0,
+		    "%s '%s' %s is not a unicast subnet (multicast, link-local or unspecified)",
+		    what, text, ctx);
+	masked = ld_subnet6(&addr, (uint8_t)len);
+	if (memcmp(masked.b, addr.b, 16) != 0)
+		return ld_fail(
+		    ld, node, key, 0,
+		    "%s '%s' %s has host bits set (did you mean '%s/%d'?)",
+		    what, text, ctx, topo_format_ipv6(&masked, buf), len);
+	*net = addr;
+	*plen = (uint8_t)len;
+	return 0;
+}
+
 /* Checks a node or TUN name: 1..@max - 1 characters of [A-Za-z0-9_.-]. */
 static int ld_check_name(struct loader *ld, struct fy_node *node,
 			 const char *name, size_t max, const char *kind)
@@ -1149,27 +1318,41 @@ static int ld_parse_types(struct loader *ld, const struct ld_pair *pair,
 	return 0;
 }
 
+/*
+ * Applies one key of a 'rate-limit' mapping.  The buckets' sizes and
+ * rates apply to ICMPv6 too; 'types' and 'frag-needed-exempt' name IPv4
+ * types, so ICMPv6 keeps the ratemask of its linux profile.
+ */
 static int ld_ratelimit_setting(struct loader *ld, const struct ld_pair *pair,
 				void *data)
 {
 	struct ld_icmp_ctx *ic = data;
 	struct topo_ratelimit *rl = &ic->icmp->ratelimit;
+	struct topo_ratelimit *rl6 = &ic->icmp->ratelimit6;
+	int ret;
 
-	if (strcmp(pair->name, "interval") == 0)
-		return ld_get_duration(ld, pair, ic->ctx, &rl->interval_us);
-	if (strcmp(pair->name, "burst") == 0)
-		return ld_get_uint(ld, pair, pair->value, ic->ctx, 1, 1000000,
-				   &rl->burst);
-	if (strcmp(pair->name, "global-rate") == 0)
-		return ld_get_uint(ld, pair, pair->value, ic->ctx, 0, 1000000,
-				   &rl->global_rate);
-	if (strcmp(pair->name, "global-burst") == 0)
-		return ld_get_uint(ld, pair, pair->value, ic->ctx, 1, 1000000,
-				   &rl->global_burst);
 	if (strcmp(pair->name, "types") == 0)
 		return ld_parse_types(ld, pair, ic->ctx, &rl->type_mask);
-	return ld_get_bool(ld, pair, pair->value, ic->ctx,
-			   &rl->frag_needed_exempt);
+	if (strcmp(pair->name, "frag-needed-exempt") == 0)
+		return ld_get_bool(ld, pair, pair->value, ic->ctx,
+				   &rl->frag_needed_exempt);
+	if (strcmp(pair->name, "interval") == 0) {
+		ret = ld_get_duration(ld, pair, ic->ctx, &rl->interval_us);
+		rl6->interval_us = rl->interval_us;
+	} else if (strcmp(pair->name, "burst") == 0) {
+		ret = ld_get_uint(ld, pair, pair->value, ic->ctx, 1, 1000000,
+				  &rl->burst);
+		rl6->burst = rl->burst;
+	} else if (strcmp(pair->name, "global-rate") == 0) {
+		ret = ld_get_uint(ld, pair, pair->value, ic->ctx, 0, 1000000,
+				  &rl->global_rate);
+		rl6->global_rate = rl->global_rate;
+	} else {
+		ret = ld_get_uint(ld, pair, pair->value, ic->ctx, 1, 1000000,
+				  &rl->global_burst);
+		rl6->global_burst = rl->global_burst;
+	}
+	return ret;
 }
 
 /*
@@ -1187,6 +1370,8 @@ static int ld_parse_ratelimit(struct loader *ld, const struct ld_pair *pair,
 	    fy_node_get_type(pair->value) == FYNT_MAPPING) {
 		ic->icmp->ratelimit = TOPO_RATELIMIT_LINUX;
 		ic->icmp->ratelimit.global_random_cost = false;
+		ic->icmp->ratelimit6 = TOPO_RATELIMIT_LINUX6;
+		ic->icmp->ratelimit6.global_random_cost = false;
 		snprintf(inner.ctx, sizeof(inner.ctx), "in 'rate-limit' of %s",
 			 ic->node);
 		return ld_each_pair(ld, pair->value, ld_ratelimit_keys,
@@ -1198,10 +1383,12 @@ static int ld_parse_ratelimit(struct loader *ld, const struct ld_pair *pair,
 		return ret;
 	if (strcmp(text, "off") == 0) {
 		ic->icmp->ratelimit = (struct topo_ratelimit){ 0 };
+		ic->icmp->ratelimit6 = (struct topo_ratelimit){ 0 };
 		return 0;
 	}
 	if (strcmp(text, "linux") == 0) {
 		ic->icmp->ratelimit = TOPO_RATELIMIT_LINUX;
+		ic->icmp->ratelimit6 = TOPO_RATELIMIT_LINUX6;
 		return 0;
 	}
 	return ld_fail(
@@ -1328,6 +1515,40 @@ static int ld_parse_loopback(struct loader *ld, const struct ld_pair *pair,
 	return 0;
 }
 
+/* Reads 'loopback6: ADDR' (or ADDR/128) of a router. */
+static int ld_parse_loopback6(struct loader *ld, const struct ld_pair *pair,
+			      struct ld_node_ctx *nc)
+{
+	struct ld_node *node = nc->node;
+	char text[LD_TEXT_MAX];
+	int plen, ret;
+
+	if (node->kind != TOPO_NODE_ROUTER)
+		return ld_fail(ld, pair->key, NULL, 0,
+			       "'loopback6' %s: only routers have a loopback",
+			       nc->ctx);
+	ret = ld_check_ipv6_on(ld, pair->key, "'loopback6'", nc->ctx);
+	if (ret < 0)
+		return ret;
+	ret = ld_text(ld, pair->value, pair->key, "'loopback6'", nc->ctx, text,
+		      sizeof(text));
+	if (ret < 0)
+		return ret;
+	if (ld_parse_cidr6(text, &node->loopback6_addr, &plen) < 0 ||
+	    (plen >= 0 && plen != 128))
+		return ld_fail(
+		    ld, pair->value, pair->key, 0,
+		    "invalid loopback6 '%s' %s (expected an IPv6 address such as 2001:db8:ff::1, a /128)",
+		    text, nc->ctx);
+	if (ld_unusable6(&node->loopback6_addr))
+		return ld_fail(
+		    ld, pair->value, pair->key, 0,
+		    "loopback6 '%s' %s is not usable on an interface (multicast, link-local, loopback or unspecified)",
+		    text, nc->ctx);
+	node->loopback6 = pair->value;
+	return 0;
+}
+
 static int ld_node_setting(struct loader *ld, const struct ld_pair *pair,
 			   void *data)
 {
@@ -1360,6 +1581,8 @@ static int ld_node_setting(struct loader *ld, const struct ld_pair *pair,
 				     &nc->node->icmp, &nc->node->icmp_source);
 	if (strcmp(pair->name, "loopback") == 0)
 		return ld_parse_loopback(ld, pair, nc);
+	if (strcmp(pair->name, "loopback6") == 0)
+		return ld_parse_loopback6(ld, pair, nc);
 	if (strcmp(pair->name, "reassembly-timeout") == 0) {
 		uint64_t us;
 
@@ -1484,6 +1707,9 @@ struct ld_tun_ctx {
 	struct fy_node *router;
 	struct fy_node *address;
 	struct fy_node *router_address;
+	struct fy_node *address6;
+	struct fy_node *address6_key;
+	struct fy_node *router_address6;
 };
 
 static int ld_tun_setting(struct loader *ld, const struct ld_pair *pair,
@@ -1507,6 +1733,17 @@ static int ld_tun_setting(struct loader *ld, const struct ld_pair *pair,
 		tc->router_address = pair->value;
 		return ld_expect(ld, pair->value, pair->key, FYNT_SCALAR,
 				 "'router-address'", tc->ctx);
+	}
+	if (strcmp(pair->name, "address6") == 0) {
+		tc->address6 = pair->value;
+		tc->address6_key = pair->key;
+		return ld_expect(ld, pair->value, pair->key, FYNT_SCALAR,
+				 "'address6'", tc->ctx);
+	}
+	if (strcmp(pair->name, "router-address6") == 0) {
+		tc->router_address6 = pair->value;
+		return ld_expect(ld, pair->value, pair->key, FYNT_SCALAR,
+				 "'router-address6'", tc->ctx);
 	}
 	if (strcmp(pair->name, "mtu") == 0)
 		return ld_get_uint(ld, pair, pair->value, tc->ctx, 68, 65535,
@@ -1615,6 +1852,95 @@ static int ld_tun_addresses(struct loader *ld, struct ld_tun_ctx *tc)
 				  tc->ctx);
 }
 
+/* Reads 'router-address6', which must lie in the subnet of 'address6'. */
+static int ld_tun_router_address6(struct loader *ld, struct ld_tun_ctx *tc,
+				  const struct pkt_in6 *net)
+{
+	struct ld_tun *tun = tc->tun;
+	char text[LD_TEXT_MAX], buf[48];
+	struct pkt_in6 addr;
+	int plen, ret;
+
+	ret = ld_text(ld, tc->router_address6, NULL, "'router-address6'",
+		      tc->ctx, text, sizeof(text));
+	if (ret < 0)
+		return ret;
+	if (ld_parse_cidr6(text, &addr, &plen) < 0 ||
+	    (plen >= 0 && plen != tun->plen6))
+		return ld_fail(
+		    ld, tc->router_address6, NULL, 0,
+		    "invalid router-address6 '%s' %s (expected an IPv6 address in %s/%u)",
+		    text, tc->ctx, topo_format_ipv6(net, buf), tun->plen6);
+	if (!ld_in_prefix6(&addr, net, tun->plen6))
+		return ld_fail(
+		    ld, tc->router_address6, NULL, 0,
+		    "router-address6 '%s' %s is outside the subnet %s/%u of 'address6'",
+		    text, tc->ctx, topo_format_ipv6(net, buf), tun->plen6);
+	if (memcmp(addr.b, tun->address6.b, 16) == 0)
+		return ld_fail(
+		    ld, tc->router_address6, NULL, 0,
+		    "address conflict: router-address6 '%s' %s equals 'address6'",
+		    text, tc->ctx);
+	tun->router_address6 = addr;
+	return ld_check_host_addr6(ld, tc->router_address6, text, &addr,
+				   tun->plen6, tc->ctx);
+}
+
+/* Reads 'address6' and 'router-address6' of a TUN device. */
+static int ld_tun_addresses6(struct loader *ld, struct ld_tun_ctx *tc)
+{
+	struct ld_tun *tun = tc->tun;
+	struct pkt_in6 addr, net, pair[2];
+	char text[LD_TEXT_MAX];
+	int plen, ret;
+
+	if (!tc->address6) {
+		if (tc->router_address6)
+			return ld_fail(
+			    ld, tc->router_address6, NULL, 0,
+			    "'router-address6' %s needs 'address6' (the kernel's end, an IPv6 ADDRESS/LEN)",
+			    tc->ctx);
+		return 0;
+	}
+	ret = ld_check_ipv6_on(ld, tc->address6_key, "'address6'", tc->ctx);
+	if (ret < 0)
+		return ret;
+	if (tun->mtu < PKT_IPV6_MIN_MTU)
+		return ld_fail(
+		    ld, tc->address6_key, NULL, 0,
+		    "'address6' %s needs an mtu of at least %d, the IPv6 minimum, not %u",
+		    tc->ctx, PKT_IPV6_MIN_MTU, tun->mtu);
+	ret = ld_text(ld, tc->address6, NULL, "'address6'", tc->ctx, text,
+		      sizeof(text));
+	if (ret < 0)
+		return ret;
+	if (ld_parse_cidr6(text, &addr, &plen) < 0 || plen < 0)
+		return ld_fail(
+		    ld, tc->address6, NULL, 0,
+		    "invalid address6 '%s' %s (expected an IPv6 ADDRESS/LEN such as 2001:db8:7::1/64)",
+		    text, tc->ctx);
+	if (plen < 64 || plen > 127)
+		return ld_fail(
+		    ld, tc->address6, NULL, 0,
+		    "address6 '%s' %s has prefix length %d, out of range (64..127)",
+		    text, tc->ctx, plen);
+	ret = ld_check_host_addr6(ld, tc->address6, text, &addr, (uint8_t)plen,
+				  tc->ctx);
+	if (ret < 0)
+		return ret;
+	tun->address6 = addr;
+	tun->plen6 = (uint8_t)plen;
+	net = ld_subnet6(&addr, tun->plen6);
+
+	if (tc->router_address6)
+		return ld_tun_router_address6(ld, tc, &net);
+	/* The lowest host address that the kernel does not have. */
+	ld_host_pair6(&net, tun->plen6, pair);
+	tun->router_address6 =
+	    memcmp(pair[0].b, addr.b, 16) == 0 ? pair[1] : pair[0];
+	return 0;
+}
+
 static int ld_add_tun(struct loader *ld, struct fy_node *key,
 		      struct fy_node *value)
 {
@@ -1673,7 +1999,10 @@ static int ld_add_tun(struct loader *ld, struct fy_node *key,
 	ret = ld_tun_router(ld, &tc, key);
 	if (ret < 0)
 		return ret;
-	return ld_tun_addresses(ld, &tc);
+	ret = ld_tun_addresses(ld, &tc);
+	if (ret < 0)
+		return ret;
+	return ld_tun_addresses6(ld, &tc);
 }
 
 static int ld_parse_tuns(struct loader *ld, struct fy_node *section,
@@ -1726,6 +2055,10 @@ struct ld_link_ctx {
 	struct fy_node *subnet_key;
 	struct fy_node *addresses;
 	struct fy_node *addresses_key;
+	struct fy_node *subnet6;
+	struct fy_node *subnet6_key;
+	struct fy_node *addresses6;
+	struct fy_node *addresses6_key;
 };
 
 static void ld_link_ctx_init(struct ld_link_ctx *lc, const char *a,
@@ -1916,7 +2249,8 @@ static int ld_link_setting(struct loader *ld, const struct ld_pair *pair,
 		    lc->ctx);
 	if (lc->timeline &&
 	    (strcmp(name, "cost") == 0 || strcmp(name, "subnet") == 0 ||
-	     strcmp(name, "addresses") == 0))
+	     strcmp(name, "addresses") == 0 || strcmp(name, "subnet6") == 0 ||
+	     strcmp(name, "addresses6") == 0))
 		return ld_fixed_key(ld, pair, lc->ctx, "");
 	if (strcmp(name, "state") == 0) {
 		ret = ld_get_choice(ld, pair, pair->value, lc->ctx, states,
@@ -1937,6 +2271,17 @@ static int ld_link_setting(struct loader *ld, const struct ld_pair *pair,
 		lc->addresses_key = pair->key;
 		return ld_expect(ld, pair->value, pair->key, FYNT_SEQUENCE,
 				 "'addresses'", lc->ctx);
+	}
+	if (strcmp(name, "subnet6") == 0) {
+		lc->subnet6 = pair->value;
+		lc->subnet6_key = pair->key;
+		return 0;
+	}
+	if (strcmp(name, "addresses6") == 0) {
+		lc->addresses6 = pair->value;
+		lc->addresses6_key = pair->key;
+		return ld_expect(ld, pair->value, pair->key, FYNT_SEQUENCE,
+				 "'addresses6'", lc->ctx);
 	}
 	/* A link-level setting applies to both directions. */
 	ret = ld_impair_setting(ld, pair, lc->ctx, &lc->dir[0]);
@@ -2061,6 +2406,116 @@ static int ld_link_subnet(struct loader *ld, struct ld_link_ctx *lc)
 	return 0;
 }
 
+/* Reads one item of 'addresses6': an IPv6 address, maybe with /LEN. */
+static int ld_link_address6(struct loader *ld, struct ld_link_ctx *lc,
+			    struct fy_node *item, char *text, size_t size,
+			    struct pkt_in6 *addr, int *plen)
+{
+	int ret;
+
+	ret = ld_text(ld, item, lc->addresses6_key, "an address", lc->ctx, text,
+		      size);
+	if (ret < 0)
+		return ret;
+	if (ld_parse_cidr6(text, addr, plen) < 0 ||
+	    (*plen >= 0 && (*plen < 64 || *plen > 127)))
+		return ld_fail(
+		    ld, item, NULL, 0,
+		    "invalid address '%s' %s (expected an IPv6 address, or ADDRESS/LEN with LEN 64..127)",
+		    text, lc->ctx);
+	return 0;
+}
+
+/* Reads the two 'addresses6' of a link, in 'subnet6' if there is one. */
+static int ld_link_addresses6(struct loader *ld, struct ld_link_ctx *lc)
+{
+	struct ld_link *link = lc->link;
+	struct fy_node *items[2];
+	char texts[2][LD_TEXT_MAX], buf[48];
+	struct pkt_in6 net;
+	int plens[2], i, ret;
+
+	if (fy_node_sequence_item_count(lc->addresses6) != 2)
+		return ld_fail(
+		    ld, lc->addresses6, lc->addresses6_key, 0,
+		    "'addresses6' %s needs exactly two addresses, one per end, found %d",
+		    lc->ctx, fy_node_sequence_item_count(lc->addresses6));
+	for (i = 0; i < 2; i++) {
+		items[i] = fy_node_sequence_get_by_index(lc->addresses6, i);
+		ret = ld_link_address6(ld, lc, items[i], texts[i],
+				       sizeof(texts[i]), &link->addr6[i],
+				       &plens[i]);
+		if (ret < 0)
+			return ret;
+	}
+
+	if (link->plen6 == 0) {
+		/* No subnet6: it comes from the /LEN of the addresses. */
+		int plen = plens[0] >= 0 ? plens[0] : plens[1];
+
+		if (plen < 0)
+			return ld_fail(
+			    ld, items[0], NULL, 0,
+			    "address '%s' %s needs a prefix length (ADDRESS/LEN), or give the link a 'subnet6'",
+			    texts[0], lc->ctx);
+		link->plen6 = (uint8_t)plen;
+	}
+
+	net = ld_subnet6(&link->addr6[0], link->plen6);
+	for (i = 0; i < 2; i++) {
+		if ((plens[i] >= 0 && plens[i] != link->plen6) ||
+		    !ld_in_prefix6(&link->addr6[i], &net, link->plen6))
+			return ld_fail(
+			    ld, items[i], NULL, 0,
+			    "address '%s' %s is outside the subnet %s/%u",
+			    texts[i], lc->ctx, topo_format_ipv6(&net, buf),
+			    link->plen6);
+		ret =
+		    ld_check_host_addr6(ld, items[i], texts[i], &link->addr6[i],
+					link->plen6, lc->ctx);
+		if (ret < 0)
+			return ret;
+	}
+	if (memcmp(link->addr6[0].b, link->addr6[1].b, 16) == 0)
+		return ld_fail(
+		    ld, items[1], NULL, 0,
+		    "address conflict: both ends of link %s have address '%s'",
+		    lc->label, texts[1]);
+	return 0;
+}
+
+/* Reads 'subnet6' and 'addresses6' of a link. */
+static int ld_link_subnet6(struct loader *ld, struct ld_link_ctx *lc)
+{
+	struct fy_node *key =
+	    lc->subnet6 ? lc->subnet6_key : lc->addresses6_key;
+	const char *what = lc->subnet6 ? "'subnet6'" : "'addresses6'";
+	struct ld_link *link = lc->link;
+	struct pkt_in6 net;
+	int ret;
+
+	if (!lc->subnet6 && !lc->addresses6)
+		return 0;
+	ret = ld_check_ipv6_on(ld, key, what, lc->ctx);
+	if (ret < 0)
+		return ret;
+	if (link->mtu < PKT_IPV6_MIN_MTU)
+		return ld_fail(
+		    ld, key, NULL, 0,
+		    "%s %s needs an mtu of at least %d, the IPv6 minimum, not %u",
+		    what, lc->ctx, PKT_IPV6_MIN_MTU, link->mtu);
+	if (lc->subnet6) {
+		ret = ld_get_subnet6(ld, lc->subnet6, lc->subnet6_key,
+				     "subnet6", lc->ctx, &net, &link->plen6);
+		if (ret < 0)
+			return ret;
+	}
+	if (lc->addresses6)
+		return ld_link_addresses6(ld, lc);
+	ld_host_pair6(&net, link->plen6, link->addr6);
+	return 0;
+}
+
 /* Finds the node that end @word of a link names. */
 static int ld_link_end(struct loader *ld, struct fy_node *key, const char *word,
 		       int offset, const char *ctx)
@@ -2161,7 +2616,10 @@ static int ld_add_link(struct loader *ld, struct fy_node *key,
 	ret = ld_link_settings(ld, settings, &lc);
 	if (ret < 0)
 		return ret;
-	return ld_link_subnet(ld, &lc);
+	ret = ld_link_subnet(ld, &lc);
+	if (ret < 0)
+		return ret;
+	return ld_link_subnet6(ld, &lc);
 }
 
 static int ld_parse_link_item(struct loader *ld, struct fy_node *item)
@@ -2230,9 +2688,21 @@ static int ld_check_attached(struct loader *ld)
 	return 0;
 }
 
+/* Reads the top-level 'ipv6': whether the topology has IPv6 at all. */
+static int ld_parse_ipv6(struct loader *ld, struct fy_node *key,
+			 struct fy_node *value)
+{
+	struct ld_pair pair = { .key = key, .value = value, .name = "ipv6" };
+
+	ld->ipv6 = true;
+	if (!key)
+		return 0;
+	return ld_get_bool(ld, &pair, value, "at the top level", &ld->ipv6);
+}
+
 static int ld_parse_root(struct loader *ld, struct fy_node *root)
 {
-	struct fy_node *values[5] = { NULL }, *keys[5] = { NULL };
+	struct fy_node *values[6] = { NULL }, *keys[6] = { NULL };
 	struct fy_node_pair *pair;
 	void *iter = NULL;
 	int i, ret;
@@ -2264,6 +2734,10 @@ static int ld_parse_root(struct loader *ld, struct fy_node *root)
 		values[i] = fy_node_pair_value(pair);
 	}
 
+	/* The IPv6 keys of every section depend on it. */
+	ret = ld_parse_ipv6(ld, keys[5], values[5]);
+	if (ret < 0)
+		return ret;
 	ret = ld_parse_nodes(ld, values[1], keys[1], TOPO_NODE_ROUTER);
 	if (ret < 0)
 		return ret;
@@ -2292,6 +2766,7 @@ static int ld_build_nodes(struct loader *ld, struct topology *topo)
 {
 	int i;
 
+	topo->ipv6 = ld->ipv6;
 	topo->n_nodes = ld->n_nodes + ld->n_tuns;
 	topo->nodes = calloc((size_t)topo->n_nodes, sizeof(*topo->nodes));
 	topo->n_tuns = ld->n_tuns;
@@ -2314,7 +2789,7 @@ static int ld_build_nodes(struct loader *ld, struct topology *topo)
 		node->icmp = from->icmp;
 		node->reasm_timeout_us = from->reasm_timeout_us;
 		node->loopback_iface = -1;
-		if (from->loopback)
+		if (from->loopback || from->loopback6)
 			node->n_ifaces++;
 	}
 	for (i = 0; i < ld->n_tuns; i++) {
@@ -2338,9 +2813,17 @@ static int ld_build_nodes(struct loader *ld, struct topology *topo)
 	return 0;
 }
 
+/* An interface address of each family; a prefix length of 0 for none. */
+struct ld_addrs {
+	uint32_t addr;
+	uint8_t plen;
+	struct pkt_in6 addr6;
+	uint8_t plen6;
+};
+
 /* Adds the interface of @node on @link at the node's next free slot. */
 static int ld_attach(struct topology *topo, int *used, int node, int link,
-		     uint32_t addr, uint8_t plen)
+		     const struct ld_addrs *addrs)
 {
 	struct topo_node *n = &topo->nodes[node];
 	int index = n->first_iface + used[node];
@@ -2352,8 +2835,12 @@ static int ld_attach(struct topology *topo, int *used, int node, int link,
 		snprintf(iface->name, sizeof(iface->name), "eth%d", used[node]);
 	iface->node = node;
 	iface->link = link;
-	iface->addr = plen ? addr : 0;
-	iface->plen = plen;
+	iface->addr = addrs->plen ? addrs->addr : 0;
+	iface->plen = addrs->plen;
+	if (addrs->plen6) {
+		iface->addr6 = addrs->addr6;
+		iface->plen6 = addrs->plen6;
+	}
 	used[node]++;
 	return index;
 }
@@ -2373,13 +2860,19 @@ static void ld_attach_loopbacks(struct loader *ld, struct topology *topo,
 	int i;
 
 	for (i = 0; i < ld->n_nodes; i++) {
+		const struct ld_node *n = &ld->nodes[i];
+		struct ld_addrs addrs = {
+			.addr = n->loopback_addr,
+			.plen = n->loopback ? 32 : 0,
+			.addr6 = n->loopback6_addr,
+			.plen6 = n->loopback6 ? 128 : 0,
+		};
 		struct topo_iface *lo;
 		int index;
 
-		if (!ld->nodes[i].loopback)
+		if (!n->loopback && !n->loopback6)
 			continue;
-		index = ld_attach(topo, used, i, -1, ld->nodes[i].loopback_addr,
-				  32);
+		index = ld_attach(topo, used, i, -1, &addrs);
 		lo = &topo->ifaces[index];
 		strcpy(lo->name, "lo");
 		lo->peer = -1;
@@ -2447,14 +2940,89 @@ static int ld_check_loopback(struct loader *ld, int node)
 	return 0;
 }
 
+/* Whether TUN @i gets IPv6, and its IPv6 subnet if so. */
+static bool ld_tun_subnet6(const struct loader *ld, int i, struct pkt_in6 *net,
+			   uint8_t *plen)
+{
+	const struct ld_tun *tun = &ld->tuns[i];
+
+	if (tun->plen6) {
+		*net = ld_subnet6(&tun->address6, tun->plen6);
+		*plen = tun->plen6;
+		return true;
+	}
+	if (!ld->ipv6 || tun->mtu < PKT_IPV6_MIN_MTU)
+		return false;
+	/* 2001:db8:0:i::/64, as topo_assign_addresses() gives it. */
+	memset(net, 0, sizeof(*net));
+	net->b[0] = 0x20;
+	net->b[1] = 0x01;
+	net->b[2] = 0x0d;
+	net->b[3] = 0xb8;
+	net->b[6] = (uint8_t)(i >> 8);
+	net->b[7] = (uint8_t)i;
+	*plen = 64;
+	return true;
+}
+
+/*
+ * As ld_check_loopback(), for loopback6: rejects an address that another
+ * loopback6 has, or that lies in the IPv6 subnet of a TUN device or of a
+ * link written with one.
+ */
+static int ld_check_loopback6(struct loader *ld, int node)
+{
+	const struct ld_node *n = &ld->nodes[node];
+	const struct pkt_in6 *lo = &n->loopback6_addr;
+	char text[48], buf[48];
+	struct pkt_in6 net;
+	uint8_t plen;
+	int i;
+
+	topo_format_ipv6(lo, text);
+	for (i = 0; i < node; i++) {
+		if (ld->nodes[i].loopback6 &&
+		    memcmp(ld->nodes[i].loopback6_addr.b, lo->b, 16) == 0)
+			return ld_fail(
+			    ld, n->loopback6, NULL, 0,
+			    "address conflict: loopback6 '%s' of router %s is already the loopback6 of router %s (line %d)",
+			    text, n->name, ld->nodes[i].name,
+			    ld->nodes[i].line);
+	}
+	for (i = 0; i < ld->n_tuns; i++) {
+		if (!ld_tun_subnet6(ld, i, &net, &plen) ||
+		    !ld_in_prefix6(lo, &net, plen))
+			continue;
+		return ld_fail(
+		    ld, n->loopback6, NULL, 0,
+		    "address conflict: loopback6 '%s' of router %s is inside subnet %s/%u of tun %s (line %d)",
+		    text, n->name, topo_format_ipv6(&net, buf), plen,
+		    ld->tuns[i].name, ld->tuns[i].line);
+	}
+	for (i = 0; i < ld->n_links; i++) {
+		const struct ld_link *l = &ld->links[i];
+
+		if (l->plen6 == 0 || !ld_in_prefix6(lo, &l->addr6[0], l->plen6))
+			continue;
+		net = ld_subnet6(&l->addr6[0], l->plen6);
+		return ld_fail(
+		    ld, n->loopback6, NULL, 0,
+		    "address conflict: loopback6 '%s' of router %s is inside subnet %s/%u of link %s -- %s (line %d)",
+		    text, n->name, topo_format_ipv6(&net, buf), l->plen6,
+		    ld->nodes[l->end[0]].name, ld->nodes[l->end[1]].name,
+		    l->line);
+	}
+	return 0;
+}
+
 static int ld_check_loopbacks(struct loader *ld)
 {
 	int i, ret;
 
 	for (i = 0; i < ld->n_nodes; i++) {
-		if (!ld->nodes[i].loopback)
-			continue;
-		ret = ld_check_loopback(ld, i);
+		ret = ld->nodes[i].loopback ? ld_check_loopback(ld, i) : 0;
+		if (ret == 0 && ld->nodes[i].loopback6)
+			ret = ld_check_loopback6(ld, i);
 		if (ret < 0)
 			return ret;
 	}
@@ -2492,12 +3060,14 @@ static int ld_build_links(struct loader *ld, struct topology *topo)
 	for (i = 0; i < ld->n_tuns; i++) {
 		const struct ld_tun *t = &ld->tuns[i];
 		struct topo_link *link = &topo->links[i];
+		struct ld_addrs kernel = { t->address, t->plen, t->address6,
+					   t->plen6 };
+		struct ld_addrs router = { t->router_address, t->plen,
+					   t->router_address6, t->plen6 };
 		int k, r;
 
-		k = ld_attach(topo, used, ld->n_nodes + i, i, t->address,
-			      t->plen);
-		r = ld_attach(topo, used, t->router, i, t->router_address,
-			      t->plen);
+		k = ld_attach(topo, used, ld->n_nodes + i, i, &kernel);
+		r = ld_attach(topo, used, t->router, i, &router);
 		ld_connect(topo, i, k, r);
 		topo->tuns[i].kernel_iface = k;
 		topo->tuns[i].router_iface = r;
@@ -2512,12 +3082,14 @@ static int ld_build_links(struct loader *ld, struct topology *topo)
 		const struct ld_link *l = &ld->links[i];
 		int index = ld->n_tuns + i;
 		struct topo_link *link = &topo->links[index];
+		struct ld_addrs ends[2] = {
+			{ l->addr[0], l->plen, l->addr6[0], l->plen6 },
+			{ l->addr[1], l->plen, l->addr6[1], l->plen6 },
+		};
 		int a, b;
 
-		a = ld_attach(topo, used, l->end[0], index, l->addr[0],
-			      l->plen);
-		b = ld_attach(topo, used, l->end[1], index, l->addr[1],
-			      l->plen);
+		a = ld_attach(topo, used, l->end[0], index, &ends[0]);
+		b = ld_attach(topo, used, l->end[1], index, &ends[1]);
 		ld_connect(topo, index, a, b);
 		link->dir[0] = l->dir[0];
 		link->dir[1] = l->dir[1];
@@ -2638,12 +3210,213 @@ static int ld_route_via_name(struct loader *ld, const struct ld_route_ctx *rc,
 	    rc->ctx, node->name);
 }
 
+/* A static route of either family, as one route string gives it. */
+struct ld_route {
+	bool is_ipv6;
+	struct topo_route v4;
+	struct topo_route6 v6;
+};
+
+/* Whether a route word is written in IPv6: only IPv6 has colons. */
+static bool ld_is_ipv6_word(const char *word)
+{
+	return strchr(word, ':') != NULL;
+}
+
+/* Writes the prefix of @route as "PREFIX/LEN". */
+static const char *ld_format_prefix(const struct ld_route *route, char *buf,
+				    size_t size)
+{
+	char text[48];
+
+	if (route->is_ipv6)
+		snprintf(buf, size, "%s/%u",
+			 topo_format_ipv6(&route->v6.prefix, text),
+			 route->v6.plen);
+	else
+		snprintf(buf, size, "%s/%u",
+			 topo_format_ipv4(route->v4.prefix, text),
+			 route->v4.plen);
+	return buf;
+}
+
+static int ld_route_prefix6(struct loader *ld, const struct ld_route_ctx *rc,
+			    const char *word, int offset,
+			    struct topo_route6 *route)
+{
+	struct pkt_in6 addr, masked;
+	char buf[48];
+	int plen;
+
+	if (ld_parse_cidr6(word, &addr, &plen) < 0)
+		return ld_fail(
+		    ld, rc->item, NULL, offset,
+		    "invalid prefix '%s' %s (expected an IPv6 PREFIX/LEN such as 2001:db8:99::/48, an IPv6 address, or ::/0)",
+		    word, rc->ctx);
+	if (!ld->ipv6)
+		return ld_fail(
+		    ld, rc->item, NULL, offset,
+		    "IPv6 prefix '%s' %s needs IPv6, which 'ipv6: false' turns off",
+		    word, rc->ctx);
+	if (plen < 0)
+		plen = 128;
+	masked = ld_subnet6(&addr, (uint8_t)plen);
+	if (memcmp(masked.b, addr.b, 16) != 0)
+		return ld_fail(
+		    ld, rc->item, NULL, offset,
+		    "prefix '%s' %s has host bits set (did you mean '%s/%d'?)",
+		    word, rc->ctx, topo_format_ipv6(&masked, buf), plen);
+	route->prefix = addr;
+	route->plen = (uint8_t)plen;
+	return 0;
+}
+
+/* As ld_route_via_addr(), for an IPv6 gateway, global or link-local. */
+static int ld_route_via_addr6(struct loader *ld, const struct ld_route_ctx *rc,
+			      const char *word, int offset,
+			      const struct pkt_in6 *addr,
+			      struct topo_route6 *route)
+{
+	const struct topology *topo = ld->topo;
+	const struct topo_node *node = &topo->nodes[rc->node];
+	int owner = topo_addr6_owner(topo, addr);
+	int peer = owner >= 0 ? topo->ifaces[owner].peer : -1;
+	bool in_subnet = pkt6_addr_is_link_local(addr);
+	int i;
+
+	if (owner >= 0 && topo->ifaces[owner].node == rc->node)
+		return ld_fail(ld, rc->item, NULL, offset,
+			       "gateway '%s' %s is an address of %s itself",
+			       word, rc->ctx, node->name);
+	if (peer >= 0 && topo->ifaces[peer].node == rc->node) {
+		route->iface = peer;
+		route->next_iface = owner;
+		route->gateway = *addr;
+		return 0;
+	}
+	for (i = node->first_iface; i < node->first_iface + node->n_ifaces;
+	     i++) {
+		const struct topo_iface *iface = &topo->ifaces[i];
+
+		if (iface->plen6 != 0 &&
+		    ld_in_prefix6(addr, &iface->addr6, iface->plen6))
+			in_subnet = true;
+	}
+	if (!in_subnet)
+		return ld_fail(ld, rc->item, NULL, offset,
+			       "gateway '%s' %s is not in a subnet of %s", word,
+			       rc->ctx, node->name);
+	return ld_fail(
+	    ld, rc->item, NULL, offset,
+	    "gateway '%s' %s is not the address of a neighbour of %s (no interface has it)",
+	    word, rc->ctx, node->name);
+}
+
+/* Resolves a neighbour's name to its global IPv6 address on the first
+ * shared link that has IPv6. */
+static int ld_route_via_name6(struct loader *ld, const struct ld_route_ctx *rc,
+			      const char *word, int offset,
+			      struct topo_route6 *route)
+{
+	const struct topology *topo = ld->topo;
+	const struct topo_node *node = &topo->nodes[rc->node];
+	int peer = topo_node_find(topo, word);
+	bool joined = false;
+	int i;
+
+	if (peer < 0)
+		return ld_fail(ld, rc->item, NULL, offset,
+			       "unknown node '%s' %s", word, rc->ctx);
+	for (i = node->first_iface; i < node->first_iface + node->n_ifaces;
+	     i++) {
+		int other = topo->ifaces[i].peer;
+
+		if (other < 0 || topo->ifaces[other].node != peer)
+			continue;
+		joined = true;
+		if (topo->ifaces[other].plen6 == 0)
+			continue;
+		route->iface = i;
+		route->next_iface = other;
+		route->gateway = topo->ifaces[other].addr6;
+		return 0;
+	}
+	if (joined)
+		return ld_fail(
+		    ld, rc->item, NULL, offset,
+		    "'%s' %s shares no link with IPv6 with %s (a link with an mtu below 1280 has no IPv6)",
+		    word, rc->ctx, node->name);
+	return ld_fail(
+	    ld, rc->item, NULL, offset,
+	    "'%s' %s is not a neighbour of %s (no link connects them)", word,
+	    rc->ctx, node->name);
+}
+
+static int ld_route_via6(struct loader *ld, const struct ld_route_ctx *rc,
+			 const char *word, int offset,
+			 struct topo_route6 *route)
+{
+	struct pkt_in6 addr;
+	uint32_t addr4;
+
+	route->kind = TOPO_ROUTE_VIA;
+	if (ld_is_ipv6_word(word)) {
+		if (topo_parse_ipv6(word, &addr) < 0)
+			return ld_fail(
+			    ld, rc->item, NULL, offset,
+			    "invalid gateway '%s' %s (expected an IPv6 address or a neighbour's name)",
+			    word, rc->ctx);
+		return ld_route_via_addr6(ld, rc, word, offset, &addr, route);
+	}
+	if (topo_parse_ipv4(word, &addr4) == 0)
+		return ld_fail(
+		    ld, rc->item, NULL, offset,
+		    "gateway '%s' %s is an IPv4 address, but the prefix is IPv6 (write an IPv6 gateway or a neighbour's name)",
+		    word, rc->ctx);
+	if (strspn(word, "0123456789.") == strlen(word))
+		return ld_fail(
+		    ld, rc->item, NULL, offset,
+		    "invalid gateway '%s' %s (expected an IPv6 address or a neighbour's name)",
+		    word, rc->ctx);
+	return ld_route_via_name6(ld, rc, word, offset, route);
+}
+
+/* Returns the index of the IPv6 static route for @prefix/@plen, or -1. */
+static int ld_find_static6(const struct topo_route6 *routes, int n,
+			   const struct pkt_in6 *prefix, uint8_t plen)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (routes[i].plen == plen &&
+		    memcmp(routes[i].prefix.b, prefix->b, 16) == 0)
+			return i;
+	return -1;
+}
+
+static int ld_append_static6(struct topo_route6 **routes, int *n,
+			     const struct topo_route6 *route)
+{
+	struct topo_route6 *slot;
+
+	slot = ld_push((void **)routes, n, sizeof(*slot));
+	if (!slot)
+		return -ENOMEM;
+	*slot = *route;
+	return 0;
+}
+
 static int ld_route_via(struct loader *ld, const struct ld_route_ctx *rc,
 			const char *word, int offset, struct topo_route *route)
 {
 	uint32_t addr;
 
 	route->kind = TOPO_ROUTE_VIA;
+	if (ld_is_ipv6_word(word))
+		return ld_fail(
+		    ld, rc->item, NULL, offset,
+		    "gateway '%s' %s is an IPv6 address, but the prefix is IPv4 (write an IPv4 gateway or a neighbour's name)",
+		    word, rc->ctx);
 	if (topo_parse_ipv4(word, &addr) == 0)
 		return ld_route_via_addr(ld, rc, word, offset, addr, route);
 	if (strspn(word, "0123456789.") == strlen(word))
@@ -2688,9 +3461,23 @@ static int ld_route_kind(const char *word, enum topo_route_kind *kind)
 	return 0;
 }
 
-/* Parses one route string into @route; words are "ip route" syntax. */
+/* Parses the prefix @word of @route, of the family its text shows. */
+static int ld_route_prefix_any(struct loader *ld, const struct ld_route_ctx *rc,
+			       const char *word, int offset,
+			       struct ld_route *route)
+{
+	route->is_ipv6 = ld_is_ipv6_word(word);
+	if (route->is_ipv6)
+		return ld_route_prefix6(ld, rc, word, offset, &route->v6);
+	return ld_route_prefix(ld, rc, word, offset, &route->v4);
+}
+
+/*
+ * Parses one route string into @route; words are "ip route" syntax, and
+ * the prefix chooses the family.
+ */
 static int ld_parse_route(struct loader *ld, const struct ld_route_ctx *rc,
-			  char *text, struct topo_route *route)
+			  char *text, struct ld_route *route)
 {
 	static const char usage[] =
 	    "expected 'PREFIX via ADDRESS', 'PREFIX via NODE', 'blackhole PREFIX', 'unreachable PREFIX' or 'prohibit PREFIX'";
@@ -2698,21 +3485,25 @@ static int ld_parse_route(struct loader *ld, const struct ld_route_ctx *rc,
 	int offsets[LD_ROUTE_WORDS];
 	int n = ld_split_words(text, words, offsets, 3);
 
-	route->iface = -1;
-	route->next_iface = -1;
-	route->is_static = true;
+	route->v4.iface = -1;
+	route->v4.next_iface = -1;
+	route->v4.is_static = true;
+	route->v6.iface = -1;
+	route->v6.next_iface = -1;
+	route->v6.is_static = true;
 
 	if (n == 0)
 		return ld_fail(ld, rc->item, NULL, 0, "empty route %s (%s)",
 			       rc->ctx, usage);
-	if (ld_route_kind(words[0], &route->kind) == 0) {
+	if (ld_route_kind(words[0], &route->v4.kind) == 0) {
+		route->v6.kind = route->v4.kind;
 		if (n != 2)
 			return ld_fail(ld, rc->item, NULL,
 				       n > 2 ? offsets[2] : 0, "%s %s (%s)",
 				       n > 2 ? "unexpected words"
 					     : "missing prefix",
 				       rc->ctx, usage);
-		return ld_route_prefix(ld, rc, words[1], offsets[1], route);
+		return ld_route_prefix_any(ld, rc, words[1], offsets[1], route);
 	}
 	if (n == 1 || strcmp(words[1], "via") != 0) {
 		int at = n == 1 ? offsets[0] : offsets[1];
@@ -2726,9 +3517,11 @@ static int ld_parse_route(struct loader *ld, const struct ld_route_ctx *rc,
 		    ld, rc->item, NULL, n > 3 ? 0 : offsets[1], "%s %s (%s)",
 		    n > 3 ? "unexpected words" : "missing gateway after 'via'",
 		    rc->ctx, usage);
-	if (ld_route_prefix(ld, rc, words[0], offsets[0], route) < 0)
+	if (ld_route_prefix_any(ld, rc, words[0], offsets[0], route) < 0)
 		return -EINVAL;
-	return ld_route_via(ld, rc, words[2], offsets[2], route);
+	if (route->is_ipv6)
+		return ld_route_via6(ld, rc, words[2], offsets[2], &route->v6);
+	return ld_route_via(ld, rc, words[2], offsets[2], &route->v4);
 }
 
 /* Returns the index of the static route for @prefix/@plen in @routes, or -1. */
@@ -2762,7 +3555,7 @@ static int ld_append_static(struct topo_route **routes, int *n,
  */
 static int ld_read_route(struct loader *ld, int node, struct fy_node *item,
 			 struct fy_node *key, const char *where,
-			 struct topo_route *route)
+			 struct ld_route *route)
 {
 	const struct topo_node *n = &ld->topo->nodes[node];
 	struct ld_route_ctx rc = { .node = node, .item = item };
@@ -2784,20 +3577,31 @@ static int ld_read_route(struct loader *ld, int node, struct fy_node *item,
 static int ld_add_route(struct loader *ld, int node, struct fy_node *item)
 {
 	struct topo_node *n = &ld->topo->nodes[node];
-	struct topo_route route = { 0 };
-	char buf[16];
+	struct ld_route route = { 0 };
+	char buf[64];
+	bool duplicate;
 	int ret;
 
 	ret = ld_read_route(ld, node, item, NULL, "'routes'", &route);
 	if (ret < 0)
 		return ret;
-	if (ld_find_static(n->static_routes, n->n_static_routes, route.prefix,
-			   route.plen) >= 0)
+	if (route.is_ipv6)
+		duplicate =
+		    ld_find_static6(n->static_routes6, n->n_static_routes6,
+				    &route.v6.prefix, route.v6.plen) >= 0;
+	else
+		duplicate = ld_find_static(n->static_routes, n->n_static_routes,
+					   route.v4.prefix, route.v4.plen) >= 0;
+	if (duplicate)
 		return ld_fail(ld, item, NULL, 0,
-			       "duplicate route for %s/%u in %s %s",
-			       topo_format_ipv4(route.prefix, buf), route.plen,
+			       "duplicate route for %s in %s %s",
+			       ld_format_prefix(&route, buf, sizeof(buf)),
 			       ld_kind_name(n->kind), n->name);
-	return ld_append_static(&n->static_routes, &n->n_static_routes, &route);
+	if (route.is_ipv6)
+		return ld_append_static6(&n->static_routes6,
+					 &n->n_static_routes6, &route.v6);
+	return ld_append_static(&n->static_routes, &n->n_static_routes,
+				&route.v4);
 }
 
 static int ld_add_routes(struct loader *ld)
@@ -2845,6 +3649,8 @@ struct ld_node_state {
 	uint32_t arp_timeout_us;
 	struct topo_route *routes; /* static routes */
 	int n_routes;
+	struct topo_route6 *routes6; /* IPv6 static routes */
+	int n_routes6;
 };
 
 /* The events as read, and the running copies of the links and nodes. */
@@ -3144,23 +3950,37 @@ static int ld_event_add_route(struct loader *ld, struct ld_timeline *tl,
 			      const struct ld_event *ev, struct topo_event *out)
 {
 	struct ld_node_state *state = &tl->nodes[ev->node];
-	char buf[16], at[24];
+	struct ld_route route = { 0 };
+	char buf[64], at[24];
+	bool duplicate;
 	int ret;
 
 	ret = ld_read_route(ld, ev->node, ev->action.value, ev->action.key,
-			    "'add-route' of timeline event", &out->route);
+			    "'add-route' of timeline event", &route);
 	if (ret < 0)
 		return ret;
-	if (ld_find_static(state->routes, state->n_routes, out->route.prefix,
-			   out->route.plen) >= 0)
+	if (route.is_ipv6)
+		duplicate =
+		    ld_find_static6(state->routes6, state->n_routes6,
+				    &route.v6.prefix, route.v6.plen) >= 0;
+	else
+		duplicate = ld_find_static(state->routes, state->n_routes,
+					   route.v4.prefix, route.v4.plen) >= 0;
+	if (duplicate)
 		return ld_fail(
 		    ld, ev->action.value, NULL, 0,
-		    "duplicate route for %s/%u %s (at %s %s already has a static route for it, so remove that first with 'remove-route')",
-		    topo_format_ipv4(out->route.prefix, buf), out->route.plen,
-		    ev->ctx, ld_format_duration(ev->at_us, at, sizeof(at)),
-		    ev->label);
+		    "duplicate route for %s %s (at %s %s already has a static route for it, so remove that first with 'remove-route')",
+		    ld_format_prefix(&route, buf, sizeof(buf)), ev->ctx,
+		    ld_format_duration(ev->at_us, at, sizeof(at)), ev->label);
 	out->kind = TOPO_EVENT_ROUTE_ADD;
-	return ld_append_static(&state->routes, &state->n_routes, &out->route);
+	out->is_ipv6 = route.is_ipv6;
+	if (route.is_ipv6) {
+		out->route6 = route.v6;
+		return ld_append_static6(&state->routes6, &state->n_routes6,
+					 &route.v6);
+	}
+	out->route = route.v4;
+	return ld_append_static(&state->routes, &state->n_routes, &route.v4);
 }
 
 static int ld_event_remove_route(struct loader *ld, struct ld_timeline *tl,
@@ -3169,7 +3989,8 @@ static int ld_event_remove_route(struct loader *ld, struct ld_timeline *tl,
 {
 	struct ld_node_state *state = &tl->nodes[ev->node];
 	struct ld_route_ctx rc = { .node = ev->node, .item = ev->action.value };
-	char text[LD_TEXT_MAX], buf[16], at[24];
+	char text[LD_TEXT_MAX], buf[64], at[24];
+	struct ld_route route = { 0 };
 	char *words[2];
 	int offsets[2], index, ret;
 
@@ -3182,22 +4003,32 @@ static int ld_event_remove_route(struct loader *ld, struct ld_timeline *tl,
 	if (ld_split_words(text, words, offsets, 1) != 1)
 		return ld_fail(
 		    ld, ev->action.value, NULL, 0,
-		    "expected one prefix %s (A.B.C.D/LEN, A.B.C.D or 'default')",
+		    "expected one prefix %s (A.B.C.D/LEN, A.B.C.D, 'default' or an IPv6 PREFIX/LEN)",
 		    rc.ctx);
-	ret = ld_route_prefix(ld, &rc, words[0], offsets[0], &out->route);
+	ret = ld_route_prefix_any(ld, &rc, words[0], offsets[0], &route);
 	if (ret < 0)
 		return ret;
-	index = ld_find_static(state->routes, state->n_routes,
-			       out->route.prefix, out->route.plen);
+	if (route.is_ipv6)
+		index = ld_find_static6(state->routes6, state->n_routes6,
+					&route.v6.prefix, route.v6.plen);
+	else
+		index = ld_find_static(state->routes, state->n_routes,
+				       route.v4.prefix, route.v4.plen);
 	if (index < 0)
 		return ld_fail(
 		    ld, ev->action.value, NULL, offsets[0],
-		    "no static route for %s/%u on %s at %s to remove (add it under 'routes' or with an earlier 'add-route')",
-		    topo_format_ipv4(out->route.prefix, buf), out->route.plen,
-		    ev->label, ld_format_duration(ev->at_us, at, sizeof(at)));
+		    "no static route for %s on %s at %s to remove (add it under 'routes' or with an earlier 'add-route')",
+		    ld_format_prefix(&route, buf, sizeof(buf)), ev->label,
+		    ld_format_duration(ev->at_us, at, sizeof(at)));
+	out->kind = TOPO_EVENT_ROUTE_REMOVE;
+	out->is_ipv6 = route.is_ipv6;
+	if (route.is_ipv6) {
+		out->route6 = state->routes6[index];
+		state->routes6[index] = state->routes6[--state->n_routes6];
+		return 0;
+	}
 	out->route = state->routes[index];
 	state->routes[index] = state->routes[--state->n_routes];
-	out->kind = TOPO_EVENT_ROUTE_REMOVE;
 	return 0;
 }
 
@@ -3246,6 +4077,13 @@ static int ld_timeline_start(struct loader *ld, struct ld_timeline *tl)
 			if (ret < 0)
 				return ret;
 		}
+		for (j = 0; j < n->n_static_routes6; j++) {
+			ret = ld_append_static6(&state->routes6,
+						&state->n_routes6,
+						&n->static_routes6[j]);
+			if (ret < 0)
+				return ret;
+		}
 	}
 	return 0;
 }
@@ -3255,8 +4093,10 @@ static void ld_timeline_free(const struct topology *topo,
 {
 	int i;
 
-	for (i = 0; tl->nodes && i < topo->n_nodes; i++)
+	for (i = 0; tl->nodes && i < topo->n_nodes; i++) {
 		free(tl->nodes[i].routes);
+		free(tl->nodes[i].routes6);
+	}
 	free(tl->nodes);
 	free(tl->links);
 	free(tl->events);

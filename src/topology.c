@@ -3,6 +3,7 @@
  * The topology model: address assignment, computed routes, lookups and
  * the traceroute that the route tables predict.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "hopsim/rtable.h"
+#include "hopsim/rtable6.h"
 #include "hopsim/topology.h"
 
 /* Automatic addresses come from the benchmarking range of RFC 2544. */
@@ -176,6 +178,200 @@ int topo_addr_owner(const struct topology *topo, uint32_t addr)
 	return topo->owners->ifaces[slot];
 }
 
+/* IPv6 addresses, in network order as struct pkt_in6 stores them. */
+
+/* Clears the bits of @addr past @plen. */
+static void topo6_apply_mask(struct pkt_in6 *addr, uint8_t plen)
+{
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		int bits = (int)plen - 8 * i;
+
+		if (bits >= 8)
+			continue;
+		addr->b[i] &= bits <= 0 ? 0 : (uint8_t)(0xff << (8 - bits));
+	}
+}
+
+static struct pkt_in6 topo6_subnet(const struct pkt_in6 *addr, uint8_t plen)
+{
+	struct pkt_in6 net = *addr;
+
+	topo6_apply_mask(&net, plen);
+	return net;
+}
+
+/* Whether @addr lies in @prefix/@plen. */
+static bool topo6_in_prefix(const struct pkt_in6 *addr,
+			    const struct pkt_in6 *prefix, uint8_t plen)
+{
+	struct pkt_in6 a = topo6_subnet(addr, plen);
+	struct pkt_in6 p = topo6_subnet(prefix, plen);
+
+	return memcmp(a.b, p.b, 16) == 0;
+}
+
+/* Whether the prefixes @a/@alen and @b/@blen share an address. */
+static bool topo6_overlap(const struct pkt_in6 *a, uint8_t alen,
+			  const struct pkt_in6 *b, uint8_t blen)
+{
+	return topo6_in_prefix(a, b, alen < blen ? alen : blen);
+}
+
+/* Returns 2001:db8:@group2:@group3::@low. */
+static struct pkt_in6 topo6_doc_address(uint16_t group2, uint16_t group3,
+					uint16_t low)
+{
+	struct pkt_in6 addr = { { 0x20, 0x01, 0x0d, 0xb8 } };
+
+	addr.b[4] = (uint8_t)(group2 >> 8);
+	addr.b[5] = (uint8_t)group2;
+	addr.b[6] = (uint8_t)(group3 >> 8);
+	addr.b[7] = (uint8_t)group3;
+	addr.b[14] = (uint8_t)(low >> 8);
+	addr.b[15] = (uint8_t)low;
+	return addr;
+}
+
+/* Returns @net plus @n, carrying through the bytes. */
+static struct pkt_in6 topo6_add(const struct pkt_in6 *net, uint32_t n)
+{
+	struct pkt_in6 addr = *net;
+	uint32_t carry = n;
+	int i;
+
+	for (i = 15; i >= 0 && carry; i--) {
+		carry += addr.b[i];
+		addr.b[i] = (uint8_t)carry;
+		carry >>= 8;
+	}
+	return addr;
+}
+
+int topo_parse_ipv6(const char *text, struct pkt_in6 *addr)
+{
+	struct in6_addr in;
+
+	if (inet_pton(AF_INET6, text, &in) != 1)
+		return -EINVAL;
+	memcpy(addr->b, &in, 16);
+	return 0;
+}
+
+/*
+ * Writes the text form of RFC 5952: lowercase hexadecimal without
+ * leading zeros, the first longest run of two or more zero groups as
+ * "::", and ::ffff:0:0/96 (IPv4-mapped) with the IPv4 address dotted.
+ */
+const char *topo_format_ipv6(const struct pkt_in6 *addr, char *buf)
+{
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+	uint16_t groups[8];
+	int best = -1, best_len = 1, run = 0, i, n = 0, last = 8;
+
+	for (i = 0; i < 8; i++)
+		groups[i] =
+		    (uint16_t)(addr->b[2 * i] << 8 | addr->b[2 * i + 1]);
+	for (i = 0; i < 8; i++) {
+		run = groups[i] == 0 ? run + 1 : 0;
+		if (run > best_len) {
+			best_len = run;
+			best = i - run + 1;
+		}
+	}
+	if (memcmp(addr->b, mapped, 12) == 0)
+		last = 6;
+	for (i = 0; i < last; i++) {
+		if (i == best) {
+			n += sprintf(buf + n, "::");
+			i += best_len - 1;
+			continue;
+		}
+		n += sprintf(buf + n, "%s%x",
+			     i == 0 || i == best + best_len ? "" : ":",
+			     groups[i]);
+	}
+	if (last == 6)
+		sprintf(buf + n, "%s%u.%u.%u.%u",
+			best + best_len == 6 ? "" : ":", addr->b[12],
+			addr->b[13], addr->b[14], addr->b[15]);
+	return buf;
+}
+
+/* Open-addressing hash table from IPv6 address to interface index. */
+struct topo_addr6_map {
+	uint32_t mask; /* number of slots - 1, a power of two minus one */
+	struct pkt_in6 *addrs;
+	int *ifaces; /* -1 for an empty slot */
+};
+
+static void topo_addr6_map_destroy(struct topo_addr6_map *map)
+{
+	if (!map)
+		return;
+	free(map->addrs);
+	free(map->ifaces);
+	free(map);
+}
+
+static struct topo_addr6_map *topo_addr6_map_create(int n_entries)
+{
+	struct topo_addr6_map *map;
+	size_t slots = 16;
+	size_t i;
+
+	while (slots < (size_t)n_entries * 2)
+		slots *= 2;
+
+	map = calloc(1, sizeof(*map));
+	if (!map)
+		return NULL;
+	map->mask = (uint32_t)(slots - 1);
+	map->addrs = calloc(slots, sizeof(*map->addrs));
+	map->ifaces = malloc(slots * sizeof(*map->ifaces));
+	if (!map->addrs || !map->ifaces) {
+		topo_addr6_map_destroy(map);
+		return NULL;
+	}
+	for (i = 0; i < slots; i++)
+		map->ifaces[i] = -1;
+	return map;
+}
+
+/* FNV-1a over the 16 bytes. */
+static uint32_t topo_addr6_hash(const struct pkt_in6 *addr)
+{
+	uint32_t hash = 2166136261u;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		hash = (hash ^ addr->b[i]) * 16777619u;
+	return hash;
+}
+
+/* Returns the slot of @addr, or of the empty slot where it would go. */
+static uint32_t topo_addr6_map_slot(const struct topo_addr6_map *map,
+				    const struct pkt_in6 *addr)
+{
+	uint32_t slot = topo_addr6_hash(addr) & map->mask;
+
+	while (map->ifaces[slot] >= 0 &&
+	       memcmp(map->addrs[slot].b, addr->b, 16) != 0)
+		slot = (slot + 1) & map->mask;
+	return slot;
+}
+
+int topo_addr6_owner(const struct topology *topo, const struct pkt_in6 *addr)
+{
+	uint32_t slot;
+
+	if (!topo->owners6)
+		return -1;
+	slot = topo_addr6_map_slot(topo->owners6, addr);
+	return topo->owners6->ifaces[slot];
+}
+
 int topo_node_find(const struct topology *topo, const char *name)
 {
 	int i;
@@ -196,6 +392,9 @@ void topo_destroy(struct topology *topo)
 		free(topo->nodes[i].routes);
 		free(topo->nodes[i].static_routes);
 		rtable_destroy(topo->nodes[i].table);
+		free(topo->nodes[i].routes6);
+		free(topo->nodes[i].static_routes6);
+		rtable6_destroy(topo->nodes[i].table6);
 	}
 	free(topo->nodes);
 	free(topo->events);
@@ -203,6 +402,7 @@ void topo_destroy(struct topology *topo)
 	free(topo->links);
 	free(topo->tuns);
 	topo_addr_map_destroy(topo->owners);
+	topo_addr6_map_destroy(topo->owners6);
 	free(topo->source);
 	free(topo);
 }
@@ -248,7 +448,7 @@ static int topo_assign_links(struct topology *topo, struct topo_error *err)
 	for (i = 0; i < topo->n_ifaces; i++) {
 		const struct topo_iface *lo = &topo->ifaces[i];
 
-		if (lo->link >= 0)
+		if (lo->link >= 0 || lo->plen == 0)
 			continue;
 		given[n_given].first = lo->addr;
 		given[n_given].last = lo->addr;
@@ -300,14 +500,13 @@ static int topo_assign_links(struct topology *topo, struct topo_error *err)
 	return ret;
 }
 
-/* Reports that interfaces @a and @b have the same address. */
+/* Reports that interfaces @a and @b have the same address, @addr. */
 static int topo_address_conflict(const struct topology *topo, int a, int b,
-				 struct topo_error *err)
+				 const char *addr, struct topo_error *err)
 {
 	char name[2 * TOPO_NAME_MAX + 8], other[2 * TOPO_NAME_MAX + 8];
 	const struct topo_iface *late, *early;
 	const struct topo_link *link;
-	char addr[16];
 
 	/* The loader rejects a loopback that collides with any address. */
 	if (topo->ifaces[a].link < 0 || topo->ifaces[b].link < 0) {
@@ -316,8 +515,7 @@ static int topo_address_conflict(const struct topology *topo, int a, int b,
 
 		topo_set_error(
 		    err, topo->source, 1, 1,
-		    "address conflict: loopback '%s' of %s is used twice",
-		    topo_format_ipv4(lo->addr, addr),
+		    "address conflict: loopback '%s' of %s is used twice", addr,
 		    topo->nodes[lo->node].name);
 		return -EINVAL;
 	}
@@ -327,7 +525,6 @@ static int topo_address_conflict(const struct topology *topo, int a, int b,
 	early = &topo->ifaces[late == &topo->ifaces[a] ? b : a];
 	link = &topo->links[late->link];
 	topo_link_name(topo, late->link, name, sizeof(name));
-	topo_format_ipv4(late->addr, addr);
 	if (late->link == early->link) {
 		topo_set_error(
 		    err, topo->source, link->line, link->column,
@@ -347,6 +544,7 @@ static int topo_address_conflict(const struct topology *topo, int a, int b,
 
 static int topo_index_addresses(struct topology *topo, struct topo_error *err)
 {
+	char text[16];
 	int i;
 
 	topo_addr_map_destroy(topo->owners);
@@ -359,8 +557,13 @@ static int topo_index_addresses(struct topology *topo, struct topo_error *err)
 		uint32_t slot = topo_addr_map_slot(topo->owners, iface->addr);
 		int prev = topo->owners->ifaces[slot];
 
+		/* A loopback with only an IPv6 address has no IPv4 one. */
+		if (iface->plen == 0)
+			continue;
 		if (prev >= 0)
-			return topo_address_conflict(topo, prev, i, err);
+			return topo_address_conflict(
+			    topo, prev, i, topo_format_ipv4(iface->addr, text),
+			    err);
 		topo->owners->addrs[slot] = iface->addr;
 		topo->owners->ifaces[slot] = i;
 	}
@@ -428,6 +631,262 @@ static int topo_check_overlaps(struct topology *topo, struct topo_error *err)
 	return ret;
 }
 
+/* IPv6 address assignment. */
+
+#define TOPO6_LINK_SUBNETS 65536 /* the /64s of 2001:db8:1::/48 */
+
+/* An IPv6 prefix written in the file, which automatic /64s skip. */
+struct topo_span6 {
+	struct pkt_in6 net;
+	uint8_t plen;
+	int link; /* -1 for a loopback6 */
+};
+
+/* Whether the link at @link carries IPv6: Linux needs an MTU of 1280. */
+static bool topo_link_has_ipv6(const struct topology *topo, int link)
+{
+	return topo->ipv6 && topo->links[link].mtu >= PKT_IPV6_MIN_MTU;
+}
+
+static void topo_set_pair6(struct topology *topo, const struct topo_link *link,
+			   const struct pkt_in6 *net)
+{
+	struct topo_iface *a = &topo->ifaces[link->iface[0]];
+	struct topo_iface *b = &topo->ifaces[link->iface[1]];
+
+	a->addr6 = topo6_add(net, 1);
+	b->addr6 = topo6_add(net, 2);
+	a->plen6 = 64;
+	b->plen6 = 64;
+}
+
+static bool topo_overlaps_any6(const struct topo_span6 *spans, int n,
+			       const struct pkt_in6 *net)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (topo6_overlap(&spans[i].net, spans[i].plen, net, 64))
+			return true;
+	return false;
+}
+
+/* Collects the IPv6 subnets and loopback6 addresses the file gives. */
+static int topo_given6(const struct topology *topo, struct topo_span6 *given)
+{
+	int i, n = 0;
+
+	for (i = 0; i < topo->n_ifaces; i++) {
+		const struct topo_iface *lo = &topo->ifaces[i];
+
+		if (lo->link >= 0 || lo->plen6 == 0)
+			continue;
+		given[n].net = lo->addr6;
+		given[n].plen = 128;
+		given[n++].link = -1;
+	}
+	for (i = 0; i < topo->n_links; i++) {
+		const struct topo_iface *a =
+		    &topo->ifaces[topo->links[i].iface[0]];
+
+		if (a->plen6 == 0)
+			continue;
+		given[n].net = topo6_subnet(&a->addr6, a->plen6);
+		given[n].plen = a->plen6;
+		given[n++].link = i;
+	}
+	return n;
+}
+
+static int topo_assign_links6(struct topology *topo, struct topo_error *err)
+{
+	struct topo_span6 *given;
+	uint32_t next = 0;
+	int n_given, i, ret = 0;
+
+	given = calloc((size_t)topo->n_ifaces + 1, sizeof(*given));
+	if (!given)
+		return -ENOMEM;
+	n_given = topo_given6(topo, given);
+
+	for (i = 0; i < topo->n_links && ret == 0; i++) {
+		const struct topo_link *link = &topo->links[i];
+		const struct topo_iface *a = &topo->ifaces[link->iface[0]];
+		const struct topo_node *an = &topo->nodes[a->node];
+		char name[2 * TOPO_NAME_MAX + 8];
+		struct pkt_in6 net;
+
+		if (a->plen6 != 0 || !topo_link_has_ipv6(topo, i))
+			continue;
+		if (an->kind == TOPO_NODE_KERNEL) {
+			net = topo6_doc_address(0, (uint16_t)an->tun, 0);
+			topo_set_pair6(topo, link, &net);
+			continue;
+		}
+		for (; next < TOPO6_LINK_SUBNETS; next++) {
+			net = topo6_doc_address(1, (uint16_t)next, 0);
+			if (!topo_overlaps_any6(given, n_given, &net))
+				break;
+		}
+		if (next == TOPO6_LINK_SUBNETS) {
+			topo_set_error(
+			    err, topo->source, link->line, link->column,
+			    "no free /64 left in 2001:db8:1::/48 for link %s (give it a 'subnet6')",
+			    topo_link_name(topo, i, name, sizeof(name)));
+			ret = -ENOSPC;
+			break;
+		}
+		topo_set_pair6(topo, link, &net);
+		next++;
+	}
+	free(given);
+	return ret;
+}
+
+/* Gives every interface with IPv6 on a link fe80::K:E (see topology.h). */
+static void topo_assign_link_local(struct topology *topo)
+{
+	int i, end;
+
+	for (i = 0; i < topo->n_links; i++) {
+		for (end = 0; end < 2; end++) {
+			struct topo_iface *iface =
+			    &topo->ifaces[topo->links[i].iface[end]];
+			uint32_t k = (uint32_t)i + 1;
+			struct pkt_in6 *ll = &iface->ll6;
+
+			memset(ll, 0, sizeof(*ll));
+			if (iface->plen6 == 0)
+				continue;
+			ll->b[0] = 0xfe;
+			ll->b[1] = 0x80;
+			ll->b[10] = (uint8_t)(k >> 24);
+			ll->b[11] = (uint8_t)(k >> 16);
+			ll->b[12] = (uint8_t)(k >> 8);
+			ll->b[13] = (uint8_t)k;
+			ll->b[15] = (uint8_t)(end + 1);
+		}
+	}
+}
+
+/* Indexes @addr for @iface.  Returns the interface that has it, or -1. */
+static int topo_index_one6(struct topology *topo, const struct pkt_in6 *addr,
+			   int iface)
+{
+	uint32_t slot = topo_addr6_map_slot(topo->owners6, addr);
+	int prev = topo->owners6->ifaces[slot];
+
+	if (prev >= 0)
+		return prev;
+	topo->owners6->addrs[slot] = *addr;
+	topo->owners6->ifaces[slot] = iface;
+	return -1;
+}
+
+static int topo_index_addresses6(struct topology *topo, struct topo_error *err)
+{
+	char text[48];
+	int i, prev;
+
+	topo_addr6_map_destroy(topo->owners6);
+	topo->owners6 = topo_addr6_map_create(2 * topo->n_ifaces);
+	if (!topo->owners6)
+		return -ENOMEM;
+
+	for (i = 0; i < topo->n_ifaces; i++) {
+		const struct topo_iface *iface = &topo->ifaces[i];
+
+		if (iface->plen6 == 0)
+			continue;
+		prev = topo_index_one6(topo, &iface->addr6, i);
+		if (prev >= 0)
+			return topo_address_conflict(
+			    topo, prev, i,
+			    topo_format_ipv6(&iface->addr6, text), err);
+		/* Link-local addresses are unique by construction. */
+		if (iface->link >= 0)
+			topo_index_one6(topo, &iface->ll6, i);
+	}
+	return 0;
+}
+
+static int topo_span6_cmp(const void *pa, const void *pb)
+{
+	const struct topo_span6 *a = pa, *b = pb;
+	int diff = memcmp(a->net.b, b->net.b, 16);
+
+	if (diff != 0)
+		return diff;
+	return a->link - b->link;
+}
+
+static int topo_check_overlaps6(struct topology *topo, struct topo_error *err)
+{
+	struct topo_span6 *spans;
+	int i, n = 0, ret = 0;
+
+	spans = calloc((size_t)topo->n_links + 1, sizeof(*spans));
+	if (!spans)
+		return -ENOMEM;
+	for (i = 0; i < topo->n_links; i++) {
+		const struct topo_iface *a =
+		    &topo->ifaces[topo->links[i].iface[0]];
+
+		if (a->plen6 == 0)
+			continue;
+		spans[n].net = topo6_subnet(&a->addr6, a->plen6);
+		spans[n].plen = a->plen6;
+		spans[n++].link = i;
+	}
+	qsort(spans, (size_t)n, sizeof(*spans), topo_span6_cmp);
+
+	/* Prefixes nest or are disjoint, so a sorted neighbour overlaps. */
+	for (i = 1; i < n && ret == 0; i++) {
+		const struct topo_span6 *prev = &spans[i - 1];
+		const struct topo_span6 *cur = &spans[i];
+		const struct topo_span6 *late =
+		    prev->link > cur->link ? prev : cur;
+		const struct topo_span6 *early = late == prev ? cur : prev;
+		char late_name[2 * TOPO_NAME_MAX + 8];
+		char early_name[2 * TOPO_NAME_MAX + 8];
+		char late_net[48], early_net[48];
+
+		if (!topo6_in_prefix(&cur->net, &prev->net, prev->plen))
+			continue;
+		topo_set_error(
+		    err, topo->source, topo->links[late->link].line,
+		    topo->links[late->link].column,
+		    "address conflict: subnet %s/%u of link %s overlaps subnet %s/%u of link %s (line %d)",
+		    topo_format_ipv6(&late->net, late_net), late->plen,
+		    topo_link_name(topo, late->link, late_name,
+				   sizeof(late_name)),
+		    topo_format_ipv6(&early->net, early_net), early->plen,
+		    topo_link_name(topo, early->link, early_name,
+				   sizeof(early_name)),
+		    topo->links[early->link].line);
+		ret = -EINVAL;
+	}
+	free(spans);
+	return ret;
+}
+
+/* Assigns, indexes and checks the IPv6 addresses. */
+static int topo_assign_addresses6(struct topology *topo, struct topo_error *err)
+{
+	int ret;
+
+	ret = topo_assign_links6(topo, err);
+	if (ret < 0)
+		return ret;
+	topo_assign_link_local(topo);
+
+	ret = topo_index_addresses6(topo, err);
+	if (ret < 0)
+		return ret;
+
+	return topo_check_overlaps6(topo, err);
+}
+
 int topo_assign_addresses(struct topology *topo, struct topo_error *err)
 {
 	int ret;
@@ -440,7 +899,11 @@ int topo_assign_addresses(struct topology *topo, struct topo_error *err)
 	if (ret < 0)
 		return ret;
 
-	return topo_check_overlaps(topo, err);
+	ret = topo_check_overlaps(topo, err);
+	if (ret < 0)
+		return ret;
+
+	return topo_assign_addresses6(topo, err);
 }
 
 /* A shortest-path label: total cost, then the link of the first hop. */
@@ -557,11 +1020,12 @@ static bool topo_iface_up(const struct topology *topo,
 }
 
 /*
- * Dijkstra from @source by summed link cost, over links that are up.  Only the source and routers
+ * Dijkstra from @source by summed link cost, over links that are up, and
+ * with @ipv6 only over links with IPv6.  Only the source and routers
  * pass traffic on, so hosts and kernel nodes are reached but not expanded.
  */
 static void topo_spf_run(struct topo_spf *spf, const struct topology *topo,
-			 int source)
+			 int source, bool ipv6)
 {
 	struct topo_label label = { 0, -1 };
 	int i;
@@ -591,7 +1055,8 @@ static void topo_spf_run(struct topo_spf *spf, const struct topology *topo,
 			struct topo_label next;
 			int peer;
 
-			if (!topo_iface_up(topo, iface))
+			if (!topo_iface_up(topo, iface) ||
+			    (ipv6 && iface->plen6 == 0))
 				continue;
 			peer = topo->ifaces[iface->peer].node;
 			next.cost = label.cost + topo->links[iface->link].cost;
@@ -709,8 +1174,415 @@ static int topo_reset_routes(struct topo_node *node)
 	return node->table ? 0 : -ENOMEM;
 }
 
+/* IPv6 routes, computed as the IPv4 ones are. */
+
+/*
+ * Whether IPv6 needs its own shortest paths: some link that is up has
+ * no IPv6 (an MTU below 1280), so IPv4 paths may cross it.
+ */
+static bool topo_spf6_differs(const struct topology *topo)
+{
+	int i;
+
+	if (!topo->ipv6)
+		return false;
+	for (i = 0; i < topo->n_links; i++)
+		if (!topo->links[i].down &&
+		    topo->ifaces[topo->links[i].iface[0]].plen6 == 0)
+			return true;
+	return false;
+}
+
+static int topo_append_route6(struct topo_node *node,
+			      const struct topo_route6 *route)
+{
+	struct topo_route6 *routes;
+	int ret;
+
+	routes = realloc(node->routes6,
+			 ((size_t)node->n_routes6 + 1) * sizeof(*routes));
+	if (!routes)
+		return -ENOMEM;
+	node->routes6 = routes;
+
+	ret = rtable6_insert(node->table6, &route->prefix, route->plen,
+			     node->n_routes6);
+	if (ret < 0)
+		return ret;
+	routes[node->n_routes6++] = *route;
+	return 0;
+}
+
+static int topo_reset_routes6(struct topo_node *node)
+{
+	free(node->routes6);
+	node->routes6 = NULL;
+	node->n_routes6 = 0;
+	rtable6_destroy(node->table6);
+	node->table6 = rtable6_create();
+	return node->table6 ? 0 : -ENOMEM;
+}
+
+static int topo_add_connected6(struct topology *topo, int node)
+{
+	struct topo_node *n = &topo->nodes[node];
+	int i, ret;
+
+	for (i = n->first_iface; i < n->first_iface + n->n_ifaces; i++) {
+		const struct topo_iface *iface = &topo->ifaces[i];
+		struct topo_route6 route = {
+			.prefix = topo6_subnet(&iface->addr6, iface->plen6),
+			.plen = iface->plen6,
+			.kind = TOPO_ROUTE_CONNECTED,
+			.iface = i,
+			.next_iface = -1,
+		};
+
+		if (iface->plen6 == 0 || !topo_iface_up(topo, iface))
+			continue;
+		ret = topo_append_route6(n, &route);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* Fills @route to go toward @label's first link, via the neighbour's
+ * global address there. */
+static void topo_via6(const struct topology *topo, int node,
+		      struct topo_label label, struct topo_route6 *route)
+{
+	int out = topo_node_iface_on(topo, node, label.first_link);
+
+	route->kind = TOPO_ROUTE_VIA;
+	route->iface = out;
+	route->next_iface = topo->ifaces[out].peer;
+	route->gateway = topo->ifaces[route->next_iface].addr6;
+}
+
+/* Adds a route to every IPv6 link subnet @node is not on but reaches. */
+static int topo_add_shortest6(struct topology *topo, int node,
+			      const struct topo_spf *spf)
+{
+	int i, ret;
+
+	for (i = 0; i < topo->n_links; i++) {
+		const struct topo_link *link = &topo->links[i];
+		const struct topo_iface *a = &topo->ifaces[link->iface[0]];
+		struct topo_label la = spf->best[a->node];
+		struct topo_label lb =
+		    spf->best[topo->ifaces[link->iface[1]].node];
+		struct topo_label best = topo_label_less(lb, la) ? lb : la;
+		struct topo_route6 route = { .plen = a->plen6 };
+
+		if (a->plen6 == 0 || link->down ||
+		    topo_node_iface_on(topo, node, i) >= 0 ||
+		    best.cost == TOPO_COST_INFINITE || best.first_link < 0)
+			continue;
+		route.prefix = topo6_subnet(&a->addr6, a->plen6);
+		topo_via6(topo, node, best, &route);
+		ret = topo_append_route6(&topo->nodes[node], &route);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* Replaces @node's IPv6 routes with connected and shortest-path ones. */
+static int topo_compute_routes6(struct topology *topo, int node,
+				struct topo_spf *spf, bool own_spf)
+{
+	int ret;
+
+	ret = topo_add_connected6(topo, node);
+	if (ret < 0)
+		return ret;
+	if (own_spf)
+		topo_spf_run(spf, topo, node, true);
+	return topo_add_shortest6(topo, node, spf);
+}
+
+/* As topo_set_route(), for IPv6. */
+static int topo_set_route6(struct topology *topo, int node,
+			   const struct topo_route6 *route)
+{
+	struct topo_node *n = &topo->nodes[node];
+	struct topo_route6 copy;
+	int index;
+
+	if (route->plen > 128)
+		return -EINVAL;
+	if (!n->table6) {
+		n->table6 = rtable6_create();
+		if (!n->table6)
+			return -ENOMEM;
+	}
+
+	copy = *route;
+	topo6_apply_mask(&copy.prefix, copy.plen);
+	index = rtable6_get(n->table6, &copy.prefix, copy.plen);
+	if (index >= 0) {
+		n->routes6[index] = copy;
+		return 0;
+	}
+	return topo_append_route6(n, &copy);
+}
+
+/* Installs each IPv6 static route whose egress interface's link is up. */
+static int topo_install_static6(struct topology *topo)
+{
+	int i, j, ret;
+
+	for (i = 0; i < topo->n_nodes; i++) {
+		const struct topo_node *n = &topo->nodes[i];
+
+		for (j = 0; j < n->n_static_routes6; j++) {
+			const struct topo_route6 *r = &n->static_routes6[j];
+
+			if (r->iface >= 0 &&
+			    !topo_iface_up(topo, &topo->ifaces[r->iface]))
+				continue;
+			ret = topo_set_route6(topo, i, r);
+			if (ret < 0)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+static bool topo_has_static6(const struct topo_node *n,
+			     const struct topo_prefix6 *p)
+{
+	int index;
+
+	if (!n->table6)
+		return false;
+	index = rtable6_get(n->table6, &p->prefix, p->plen);
+	return index >= 0 && n->routes6[index].is_static;
+}
+
+/* Appends @prefix/@plen to @out unless it is already among the first @n.
+ * Returns the new count. */
+static int topo_add_prefix6(struct topo_prefix6 *out, int n, int cap,
+			    const struct pkt_in6 *prefix, uint8_t plen)
+{
+	int i;
+
+	for (i = 0; i < n && i < cap; i++) {
+		if (out[i].plen == plen &&
+		    memcmp(out[i].prefix.b, prefix->b, 16) == 0)
+			return n;
+	}
+	if (n < cap) {
+		out[n].prefix = *prefix;
+		out[n].plen = plen;
+	}
+	return n + 1;
+}
+
+/*
+ * Collects the distinct prefixes of IPv6 static routes in the tables,
+ * other than ::/0, into @out (room for @cap).  Returns how many there
+ * are.
+ */
+static int topo_static_prefixes6(const struct topology *topo,
+				 struct topo_prefix6 *out, int cap)
+{
+	int i, j, n = 0;
+
+	for (i = 0; i < topo->n_nodes; i++) {
+		const struct topo_node *node = &topo->nodes[i];
+
+		for (j = 0; j < node->n_routes6; j++) {
+			const struct topo_route6 *r = &node->routes6[j];
+
+			if (r->is_static && r->plen != 0)
+				n = topo_add_prefix6(out, n, cap, &r->prefix,
+						     r->plen);
+		}
+	}
+	return n;
+}
+
+static int topo_count_static6(const struct topology *topo)
+{
+	int i, j, n = 0;
+
+	for (i = 0; i < topo->n_nodes; i++) {
+		for (j = 0; j < topo->nodes[i].n_routes6; j++)
+			n += topo->nodes[i].routes6[j].is_static;
+	}
+	return n;
+}
+
+/* As topo_points_at(), for IPv6: split horizon. */
+static bool topo_points_at6(const struct topology *topo, int origin, int node,
+			    const struct topo_prefix6 *p)
+{
+	const struct topo_node *o = &topo->nodes[origin];
+	const struct topo_route6 *r;
+
+	r = &o->routes6[rtable6_get(o->table6, &p->prefix, p->plen)];
+	return r->kind == TOPO_ROUTE_VIA &&
+	       topo->ifaces[r->next_iface].node == node;
+}
+
+/* As topo_add_redistributed(), for IPv6. */
+static int topo_add_redistributed6(struct topology *topo, int node,
+				   const struct topo_spf *spf,
+				   const struct topo_prefix6 *p)
+{
+	struct topo_label best = { TOPO_COST_INFINITE, -1 };
+	struct topo_route6 route = { .prefix = p->prefix, .plen = p->plen };
+	int i;
+
+	if (rtable6_get(topo->nodes[node].table6, &p->prefix, p->plen) >= 0)
+		return 0;
+	for (i = 0; i < topo->n_nodes; i++) {
+		if (i == node || topo->nodes[i].kind != TOPO_NODE_ROUTER ||
+		    !topo_has_static6(&topo->nodes[i], p) ||
+		    topo_points_at6(topo, i, node, p))
+			continue;
+		if (topo_label_less(spf->best[i], best))
+			best = spf->best[i];
+	}
+	if (best.cost == TOPO_COST_INFINITE || best.first_link < 0)
+		return 0;
+	topo_via6(topo, node, best, &route);
+	return topo_set_route6(topo, node, &route);
+}
+
+/* The IPv6 static prefixes to redistribute, in a new array. */
+static int topo_redistributed_prefixes6(const struct topology *topo,
+					struct topo_prefix6 **out)
+{
+	int n = topo_count_static6(topo);
+
+	*out = NULL;
+	if (n == 0)
+		return 0;
+	*out = calloc((size_t)n, sizeof(**out));
+	if (!*out)
+		return -ENOMEM;
+	return topo_static_prefixes6(topo, *out, n);
+}
+
+/* Routes @node toward each other router's loopback6 /128 it reaches. */
+static int topo_add_loopback_routes6(struct topology *topo, int node,
+				     const struct topo_spf *spf)
+{
+	int i, ret;
+
+	for (i = 0; i < topo->n_nodes; i++) {
+		const struct topo_node *owner = &topo->nodes[i];
+		struct topo_label best = spf->best[i];
+		struct topo_route6 route = { .plen = 128 };
+
+		if (i == node || owner->loopback_iface < 0 ||
+		    topo->ifaces[owner->loopback_iface].plen6 == 0 ||
+		    best.cost == TOPO_COST_INFINITE || best.first_link < 0)
+			continue;
+		route.prefix = topo->ifaces[owner->loopback_iface].addr6;
+		if (rtable6_get(topo->nodes[node].table6, &route.prefix, 128) >=
+		    0)
+			continue;
+		topo_via6(topo, node, best, &route);
+		ret = topo_set_route6(topo, node, &route);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+const struct topo_route6 *topo_route6_lookup(const struct topology *topo,
+					     int node,
+					     const struct pkt_in6 *dst)
+{
+	const struct topo_node *n;
+	int index;
+
+	if (node < 0 || node >= topo->n_nodes)
+		return NULL;
+	n = &topo->nodes[node];
+	if (!n->table6)
+		return NULL;
+	index = rtable6_lookup(n->table6, dst);
+	return index < 0 ? NULL : &n->routes6[index];
+}
+
+/* Adds every prefix that some ROUTE_ADD event of @topo adds, other than
+ * ::/0 and @own/@own_plen, to @out.  Returns the new count. */
+static int topo_event_prefixes6(const struct topology *topo,
+				struct topo_prefix6 *out, int n, int cap,
+				const struct pkt_in6 *own, uint8_t own_plen)
+{
+	int i;
+
+	for (i = 0; i < topo->n_events; i++) {
+		const struct topo_route6 *r = &topo->events[i].route6;
+
+		if (topo->events[i].kind != TOPO_EVENT_ROUTE_ADD ||
+		    !topo->events[i].is_ipv6 || r->plen == 0 ||
+		    (r->plen == own_plen &&
+		     memcmp(r->prefix.b, own->b, 16) == 0))
+			continue;
+		n = topo_add_prefix6(out, n, cap, &r->prefix, r->plen);
+	}
+	return n;
+}
+
+int topo_tun_prefixes6(const struct topology *topo, int tun,
+		       struct topo_prefix6 *out, int cap)
+{
+	const struct topo_iface *own;
+	const struct topo_tun *t;
+	struct pkt_in6 own_net;
+	int i, j, n = 0;
+
+	if (tun < 0 || tun >= topo->n_tuns)
+		return -EINVAL;
+	t = &topo->tuns[tun];
+	own = &topo->ifaces[t->kernel_iface];
+	if (!t->routes_all || own->plen6 == 0)
+		return 0;
+
+	/* The kernel makes the route for the TUN's own subnet itself. */
+	own_net = topo6_subnet(&own->addr6, own->plen6);
+	for (i = 0; i < topo->n_links; i++) {
+		const struct topo_iface *a =
+		    &topo->ifaces[topo->links[i].iface[0]];
+		struct pkt_in6 net = topo6_subnet(&a->addr6, a->plen6);
+
+		if (i != own->link && a->plen6 != 0)
+			n = topo_add_prefix6(out, n, cap, &net, a->plen6);
+	}
+	for (i = 0; i < topo->n_ifaces; i++) {
+		const struct topo_iface *lo = &topo->ifaces[i];
+
+		if (lo->link < 0 && lo->plen6 != 0)
+			n = topo_add_prefix6(out, n, cap, &lo->addr6, 128);
+	}
+	/* Static routes as written, whether their link is up or not. */
+	for (i = 0; i < topo->n_nodes; i++) {
+		const struct topo_node *node = &topo->nodes[i];
+
+		for (j = 0; j < node->n_static_routes6; j++) {
+			const struct topo_route6 *r = &node->static_routes6[j];
+
+			if (r->plen == 0 ||
+			    (r->plen == own->plen6 &&
+			     memcmp(r->prefix.b, own_net.b, 16) == 0))
+				continue;
+			n = topo_add_prefix6(out, n, cap, &r->prefix, r->plen);
+		}
+	}
+	/* Routes that the timeline adds are routed from the start. */
+	return topo_event_prefixes6(topo, out, n, cap, &own_net, own->plen6);
+}
+
 int topo_compute_routes(struct topology *topo)
 {
+	bool own_spf6 = topo_spf6_differs(topo);
 	struct topo_spf spf;
 	int i, ret;
 
@@ -720,6 +1592,8 @@ int topo_compute_routes(struct topology *topo)
 
 	for (i = 0; i < topo->n_nodes && ret == 0; i++) {
 		ret = topo_reset_routes(&topo->nodes[i]);
+		if (ret == 0)
+			ret = topo_reset_routes6(&topo->nodes[i]);
 		if (ret < 0 || topo->nodes[i].kind == TOPO_NODE_KERNEL)
 			continue;
 
@@ -727,8 +1601,10 @@ int topo_compute_routes(struct topology *topo)
 		if (ret < 0)
 			break;
 
-		topo_spf_run(&spf, topo, i);
+		topo_spf_run(&spf, topo, i, false);
 		ret = topo_add_shortest(topo, i, &spf);
+		if (ret == 0 && topo->ipv6)
+			ret = topo_compute_routes6(topo, i, &spf, own_spf6);
 	}
 	topo_spf_free(&spf);
 	return ret;
@@ -866,35 +1742,60 @@ static int topo_add_redistributed(struct topology *topo, int node,
 	return topo_set_route(topo, node, &route);
 }
 
+/* Redistributes the @n IPv6 @prefixes for @node.  @spf contains the IPv4
+ * shortest paths from @node, which are rerun for IPv6 when @own_spf. */
+static int topo_redistribute_node6(struct topology *topo, int node,
+				   struct topo_spf *spf, bool own_spf,
+				   const struct topo_prefix6 *prefixes, int n)
+{
+	int j, ret = 0;
+
+	if (n > 0 && own_spf)
+		topo_spf_run(spf, topo, node, true);
+	for (j = 0; j < n && ret == 0; j++)
+		ret = topo_add_redistributed6(topo, node, spf, &prefixes[j]);
+	return ret;
+}
+
 int topo_redistribute_static(struct topology *topo)
 {
-	struct topo_prefix *prefixes;
+	bool own_spf6 = topo_spf6_differs(topo);
+	struct topo_prefix *prefixes = NULL;
+	struct topo_prefix6 *prefixes6 = NULL;
 	struct topo_spf spf;
-	int n, i, j, ret;
+	int n, n6, i, j, ret;
 
 	n = topo_count_static(topo);
-	if (n == 0)
+	n6 = topo_redistributed_prefixes6(topo, &prefixes6);
+	if (n6 < 0)
+		return n6;
+	if (n == 0 && n6 == 0) {
+		free(prefixes6);
 		return 0;
-	prefixes = calloc((size_t)n, sizeof(*prefixes));
-	if (!prefixes)
-		return -ENOMEM;
-	n = topo_static_prefixes(topo, prefixes, n);
-	ret = topo_spf_alloc(&spf, topo);
+	}
+	prefixes = calloc((size_t)n + 1, sizeof(*prefixes));
+	ret = prefixes ? topo_spf_alloc(&spf, topo) : -ENOMEM;
 	if (ret < 0) {
 		free(prefixes);
+		free(prefixes6);
 		return ret;
 	}
+	n = topo_static_prefixes(topo, prefixes, n);
 
 	for (i = 0; i < topo->n_nodes && ret == 0; i++) {
 		if (topo->nodes[i].kind == TOPO_NODE_KERNEL)
 			continue;
-		topo_spf_run(&spf, topo, i);
+		topo_spf_run(&spf, topo, i, false);
 		for (j = 0; j < n && ret == 0; j++)
 			ret =
 			    topo_add_redistributed(topo, i, &spf, &prefixes[j]);
+		if (ret == 0)
+			ret = topo_redistribute_node6(topo, i, &spf, own_spf6,
+						      prefixes6, n6);
 	}
 	topo_spf_free(&spf);
 	free(prefixes);
+	free(prefixes6);
 	return ret;
 }
 
@@ -936,6 +1837,7 @@ static int topo_add_loopback_routes(struct topology *topo, int node,
 					    .kind = TOPO_ROUTE_VIA };
 
 		if (i == node || owner->loopback_iface < 0 ||
+		    topo->ifaces[owner->loopback_iface].plen == 0 ||
 		    best.cost == TOPO_COST_INFINITE || best.first_link < 0)
 			continue;
 		route.prefix = topo->ifaces[owner->loopback_iface].addr;
@@ -954,6 +1856,7 @@ static int topo_add_loopback_routes(struct topology *topo, int node,
 
 static int topo_route_loopbacks(struct topology *topo)
 {
+	bool own_spf6 = topo_spf6_differs(topo);
 	struct topo_spf spf;
 	int i, ret = 0;
 
@@ -968,8 +1871,13 @@ static int topo_route_loopbacks(struct topology *topo)
 	for (i = 0; i < topo->n_nodes && ret == 0; i++) {
 		if (topo->nodes[i].kind == TOPO_NODE_KERNEL)
 			continue;
-		topo_spf_run(&spf, topo, i);
+		topo_spf_run(&spf, topo, i, false);
 		ret = topo_add_loopback_routes(topo, i, &spf);
+		if (ret < 0 || !topo->ipv6)
+			continue;
+		if (own_spf6)
+			topo_spf_run(&spf, topo, i, true);
+		ret = topo_add_loopback_routes6(topo, i, &spf);
 	}
 	topo_spf_free(&spf);
 	return ret;
@@ -983,6 +1891,9 @@ int topo_rebuild_routes(struct topology *topo)
 	if (ret < 0)
 		return ret;
 	ret = topo_install_static(topo);
+	if (ret < 0)
+		return ret;
+	ret = topo_install_static6(topo);
 	if (ret < 0)
 		return ret;
 	ret = topo_redistribute_static(topo);
@@ -1041,6 +1952,78 @@ static bool topo_route_valid(const struct topology *topo, int node,
 		route->next_iface == topo->ifaces[route->iface].peer);
 }
 
+/* Returns the index of @node's IPv6 static route for @prefix/@plen, or -1. */
+static int topo_find_static6(const struct topo_node *n,
+			     const struct pkt_in6 *prefix, uint8_t plen)
+{
+	int i;
+
+	for (i = 0; i < n->n_static_routes6; i++)
+		if (n->static_routes6[i].plen == plen &&
+		    memcmp(n->static_routes6[i].prefix.b, prefix->b, 16) == 0)
+			return i;
+	return -1;
+}
+
+/* Adds @route to @n's IPv6 static routes, replacing one of its prefix. */
+static int topo_add_static6(struct topo_node *n,
+			    const struct topo_route6 *route)
+{
+	struct topo_route6 *routes;
+	int index = topo_find_static6(n, &route->prefix, route->plen);
+
+	if (index >= 0) {
+		n->static_routes6[index] = *route;
+		return 0;
+	}
+	routes = realloc(n->static_routes6,
+			 ((size_t)n->n_static_routes6 + 1) * sizeof(*routes));
+	if (!routes)
+		return -ENOMEM;
+	n->static_routes6 = routes;
+	routes[n->n_static_routes6++] = *route;
+	return 0;
+}
+
+/* Checks that @route's interfaces belong to @node and carry IPv6. */
+static bool topo_route6_valid(const struct topology *topo, int node,
+			      const struct topo_route6 *route)
+{
+	const struct topo_node *n = &topo->nodes[node];
+
+	if (route->plen > 128)
+		return false;
+	if (route->kind != TOPO_ROUTE_VIA &&
+	    route->kind != TOPO_ROUTE_CONNECTED)
+		return true;
+	return route->iface >= n->first_iface &&
+	       route->iface < n->first_iface + n->n_ifaces &&
+	       topo->ifaces[route->iface].link >= 0 &&
+	       topo->ifaces[route->iface].plen6 != 0 &&
+	       (route->kind != TOPO_ROUTE_VIA ||
+		route->next_iface == topo->ifaces[route->iface].peer);
+}
+
+/* Adds or removes the IPv6 static route of the ROUTE_* @event. */
+static int topo_change_static6(const struct topology *topo, struct topo_node *n,
+			       const struct topo_event *event)
+{
+	struct topo_route6 route = event->route6;
+	int index;
+
+	if (event->kind == TOPO_EVENT_ROUTE_ADD) {
+		if (!topo_route6_valid(topo, event->node, &route))
+			return -EINVAL;
+		route.is_static = true;
+		return topo_add_static6(n, &route);
+	}
+	index = topo_find_static6(n, &route.prefix, route.plen);
+	if (index < 0)
+		return -EINVAL;
+	n->static_routes6[index] = n->static_routes6[--n->n_static_routes6];
+	return 0;
+}
+
 static int topo_apply_route_event(struct topology *topo,
 				  const struct topo_event *event)
 {
@@ -1049,7 +2032,11 @@ static int topo_apply_route_event(struct topology *topo,
 
 	if (n->kind == TOPO_NODE_KERNEL)
 		return -EINVAL;
-	if (event->kind == TOPO_EVENT_ROUTE_ADD) {
+	if (event->is_ipv6) {
+		ret = topo_change_static6(topo, n, event);
+		if (ret < 0)
+			return ret;
+	} else if (event->kind == TOPO_EVENT_ROUTE_ADD) {
 		struct topo_route route = event->route;
 
 		if (!topo_route_valid(topo, event->node, &route))
@@ -1167,7 +2154,7 @@ int topo_tun_prefixes(const struct topology *topo, int tun,
 		n = topo_add_prefix(out, n, cap, topo_iface_subnet(a), a->plen);
 	}
 	for (i = 0; i < topo->n_ifaces; i++) {
-		if (topo->ifaces[i].link < 0)
+		if (topo->ifaces[i].link < 0 && topo->ifaces[i].plen != 0)
 			n = topo_add_prefix(out, n, cap, topo->ifaces[i].addr,
 					    32);
 	}
@@ -1189,7 +2176,7 @@ int topo_tun_prefixes(const struct topology *topo, int tun,
 		const struct topo_route *r = &topo->events[i].route;
 
 		if (topo->events[i].kind != TOPO_EVENT_ROUTE_ADD ||
-		    r->plen == 0 ||
+		    topo->events[i].is_ipv6 || r->plen == 0 ||
 		    (r->prefix == own_net && r->plen == own->plen))
 			continue;
 		n = topo_add_prefix(out, n, cap, r->prefix, r->plen);
@@ -1340,6 +2327,11 @@ static void topo_hop_error(const struct topology *topo, struct topo_hop *hop,
 	hop->mark = mark;
 	hop->addr = addr;
 	hop->node = node;
+	/* ICMP destination unreachable codes (RFC 792, RFC 1812). */
+	if (mark == TOPO_HOP_HOST_UNREACH)
+		hop->code = 1;
+	else if (mark == TOPO_HOP_PROHIBITED)
+		hop->code = 13;
 }
 
 /* Fills @hop for an unreachable @mark.  Returns true if the path ends. */
@@ -1363,9 +2355,9 @@ static bool topo_trace_probe(const struct topology *topo, int in_iface,
 	int remaining = ttl;
 	int next;
 
+	memset(hop, 0, sizeof(*hop));
 	hop->ttl = ttl;
 	hop->mark = TOPO_HOP_SILENT;
-	hop->addr = 0;
 	hop->node = -1;
 	if (topo_sends_down(topo, topo->ifaces[in_iface].peer))
 		return false;
@@ -1488,6 +2480,316 @@ uint32_t topo_path_mtu(const struct topology *topo, int tun, uint32_t dst)
 		 * A router checks the MTU before it sends, so the link
 		 * counts even when its direction then loses the packet.
 		 */
+		link_mtu = topo->links[topo->ifaces[route->iface].link].mtu;
+		if (link_mtu < mtu)
+			mtu = link_mtu;
+		if (topo_sends_down(topo, route->iface))
+			break;
+		cur = topo->ifaces[next].node;
+	}
+	return mtu;
+}
+
+/* The IPv6 traceroute that the route tables predict. */
+
+/* ICMPv6 destination unreachable codes (RFC 4443 3.1). */
+enum {
+	TOPO_ICMP6_NO_ROUTE = 0,
+	TOPO_ICMP6_ADMIN = 1,
+	TOPO_ICMP6_BEYOND_SCOPE = 2,
+	TOPO_ICMP6_ADDRESS = 3,
+	TOPO_ICMP6_REJECT_ROUTE = 6,
+};
+
+/* Returns the mark that traceroute 2.1 prints for unreachable @code. */
+static enum topo_hop_mark topo_mark6(uint8_t code)
+{
+	switch (code) {
+	case TOPO_ICMP6_NO_ROUTE:
+		return TOPO_HOP_NET_UNREACH;
+	case TOPO_ICMP6_ADMIN:
+		return TOPO_HOP_PROHIBITED;
+	case TOPO_ICMP6_BEYOND_SCOPE:
+	case TOPO_ICMP6_ADDRESS:
+		return TOPO_HOP_HOST_UNREACH;
+	default:
+		return TOPO_HOP_UNREACH_OTHER;
+	}
+}
+
+static int topo_addr6_node(const struct topology *topo,
+			   const struct pkt_in6 *addr)
+{
+	int iface = topo_addr6_owner(topo, addr);
+
+	return iface < 0 ? -1 : topo->ifaces[iface].node;
+}
+
+/* Whether routers never forward to @addr (RFC 4291 2.5.6, 2.7). */
+static bool topo_is_martian6(const struct pkt_in6 *addr)
+{
+	return pkt6_addr_is_multicast(addr) || pkt6_addr_is_link_local(addr) ||
+	       pkt6_addr_is_unspecified(addr) || pkt6_addr_is_loopback(addr);
+}
+
+/*
+ * As topo_next_iface(), for IPv6.  An IPv6 subnet has no broadcast
+ * address, so a connected route only fails address resolution.
+ */
+static int topo_next_iface6(const struct topology *topo,
+			    const struct pkt_in6 *dst,
+			    const struct topo_route6 *route)
+{
+	int owner;
+
+	switch (route->kind) {
+	case TOPO_ROUTE_CONNECTED:
+		/*
+		 * NOTE: a Linux router also accepts the subnet-router
+		 * anycast address (host bits 0) of its subnets; here it is
+		 * an address that no interface has.
+		 */
+		owner = topo_addr6_owner(topo, dst);
+		if (owner < 0 ||
+		    topo->ifaces[owner].link != topo->ifaces[route->iface].link)
+			return -1;
+		return owner;
+	case TOPO_ROUTE_VIA:
+		return route->next_iface;
+	default:
+		return -2;
+	}
+}
+
+/* As topo_reply_arrives(), for IPv6, with the hop limit of @from. */
+static bool topo_reply_arrives6(const struct topology *topo, int from,
+				const struct pkt_in6 *src)
+{
+	int target = topo_addr6_node(topo, src);
+	int cur = from;
+	int forwards;
+
+	if (target < 0)
+		return false;
+	for (forwards = 0;; forwards++) {
+		const struct topo_route6 *route;
+		int next;
+
+		if (cur == target)
+			return true;
+		if (forwards > 0 &&
+		    (topo->nodes[cur].kind != TOPO_NODE_ROUTER ||
+		     forwards >= topo->nodes[from].ttl))
+			return false;
+		route = topo_route6_lookup(topo, cur, src);
+		if (!route)
+			return false;
+		next = topo_next_iface6(topo, src, route);
+		if (next < 0 || topo_sends_down(topo, route->iface))
+			return false;
+		cur = topo->ifaces[next].node;
+	}
+}
+
+/*
+ * As topo_error_source(), for IPv6.  A fixed source is an IPv4 address,
+ * so it and a loopback source without loopback6 fall back to egress.
+ * Returns false when the error would not arrive.
+ */
+static bool topo_error_source6(const struct topology *topo, int node,
+			       int in_iface, const struct pkt_in6 *src,
+			       struct pkt_in6 *out)
+{
+	const struct topo_route6 *route = topo_route6_lookup(topo, node, src);
+	const struct topo_node *n = &topo->nodes[node];
+	const struct topo_iface *chosen;
+
+	if (!route || (route->kind != TOPO_ROUTE_CONNECTED &&
+		       route->kind != TOPO_ROUTE_VIA))
+		return false;
+	if (!topo_reply_arrives6(topo, node, src))
+		return false;
+	chosen = &topo->ifaces[route->iface];
+	if (n->icmp.source == TOPO_ICMP_SOURCE_INGRESS &&
+	    topo->ifaces[in_iface].plen6 != 0)
+		chosen = &topo->ifaces[in_iface];
+	if (n->icmp.source == TOPO_ICMP_SOURCE_LOOPBACK &&
+	    n->loopback_iface >= 0 &&
+	    topo->ifaces[n->loopback_iface].plen6 != 0)
+		chosen = &topo->ifaces[n->loopback_iface];
+	*out = chosen->addr6;
+	return true;
+}
+
+/* Fills @hop with an ICMPv6 error from @node with @mark and @code. */
+static void topo_hop_error6(const struct topology *topo, struct topo_hop *hop,
+			    int node, int in_iface, const struct pkt_in6 *src,
+			    enum topo_hop_mark mark, uint8_t code)
+{
+	struct pkt_in6 addr;
+
+	if (topo->nodes[node].icmp.silent ||
+	    !topo_error_source6(topo, node, in_iface, src, &addr))
+		return;
+	hop->mark = mark;
+	hop->addr6 = addr;
+	hop->node = node;
+	hop->code = code;
+}
+
+/* Fills @hop for unreachable @code.  Returns true if the path ends. */
+static bool topo_hop_unreachable6(const struct topology *topo,
+				  struct topo_hop *hop, int node, int in_iface,
+				  const struct pkt_in6 *src, uint8_t code)
+{
+	topo_hop_error6(topo, hop, node, in_iface, src, topo_mark6(code), code);
+	return hop->mark != TOPO_HOP_SILENT;
+}
+
+/* Returns the unreachable code that a drop route sends, or -1 for none. */
+static int topo_drop_code6(enum topo_route_kind kind)
+{
+	switch (kind) {
+	case TOPO_ROUTE_UNREACHABLE:
+		return TOPO_ICMP6_REJECT_ROUTE;
+	case TOPO_ROUTE_PROHIBIT:
+		return TOPO_ICMP6_ADMIN;
+	default:
+		return -1;
+	}
+}
+
+/* Fills @hop with the port unreachable that @cur, the destination,
+ * sends.  Returns false when it is silent or its reply cannot arrive. */
+static bool topo_reached6(const struct topology *topo, int cur,
+			  const struct pkt_in6 *src, const struct pkt_in6 *dst,
+			  struct topo_hop *hop)
+{
+	if (topo->nodes[cur].icmp.silent ||
+	    !topo_reply_arrives6(topo, cur, src))
+		return false;
+	hop->mark = TOPO_HOP_REACHED;
+	hop->addr6 = *dst;
+	hop->node = cur;
+	return true;
+}
+
+/* As topo_trace_probe(), for IPv6: @hop_limit instead of a TTL. */
+static bool topo_trace_probe6(const struct topology *topo, int in_iface,
+			      const struct pkt_in6 *src,
+			      const struct pkt_in6 *dst, int hop_limit,
+			      struct topo_hop *hop)
+{
+	int cur = topo->ifaces[in_iface].node;
+	int remaining = hop_limit;
+	int next, code;
+
+	memset(hop, 0, sizeof(*hop));
+	hop->ttl = hop_limit;
+	hop->mark = TOPO_HOP_SILENT;
+	hop->node = -1;
+	if (topo_sends_down(topo, topo->ifaces[in_iface].peer))
+		return false;
+
+	for (;;) {
+		const struct topo_route6 *route;
+
+		if (topo->nodes[cur].kind == TOPO_NODE_KERNEL)
+			return false;
+		if (topo_addr6_node(topo, dst) == cur)
+			return topo_reached6(topo, cur, src, dst, hop);
+		if (topo->nodes[cur].kind != TOPO_NODE_ROUTER ||
+		    topo_is_martian6(dst))
+			return false;
+
+		route = topo_route6_lookup(topo, cur, dst);
+		if (!route)
+			return topo_hop_unreachable6(topo, hop, cur, in_iface,
+						     src, TOPO_ICMP6_NO_ROUTE);
+		if (route->kind == TOPO_ROUTE_BLACKHOLE)
+			return false;
+		code = topo_drop_code6(route->kind);
+		if (code >= 0)
+			return topo_hop_unreachable6(topo, hop, cur, in_iface,
+						     src, (uint8_t)code);
+		if (remaining == 1) {
+			topo_hop_error6(topo, hop, cur, in_iface, src,
+					TOPO_HOP_TIME_EXCEEDED, 0);
+			return false;
+		}
+		remaining--;
+
+		next = topo_next_iface6(topo, dst, route);
+		if (next == -2)
+			return false;
+		/* Neighbour discovery fails: no interface has @dst. */
+		if (next < 0)
+			return topo_hop_unreachable6(topo, hop, cur, in_iface,
+						     src, TOPO_ICMP6_ADDRESS);
+		if (topo_sends_down(topo, route->iface))
+			return false;
+		in_iface = next;
+		cur = topo->ifaces[next].node;
+	}
+}
+
+int topo_path6(const struct topology *topo, int tun, const struct pkt_in6 *dst,
+	       int max_ttl, struct topo_hop *hops, int cap)
+{
+	const struct topo_iface *kernel;
+	const struct topo_tun *t;
+	int ttl, n = 0;
+
+	if (tun < 0 || tun >= topo->n_tuns || !dst || max_ttl < 1 ||
+	    max_ttl > 255 || cap < 0 || (cap > 0 && !hops))
+		return -EINVAL;
+	t = &topo->tuns[tun];
+	kernel = &topo->ifaces[t->kernel_iface];
+	if (kernel->plen6 == 0)
+		return -EINVAL;
+
+	for (ttl = 1; ttl <= max_ttl && n < cap; ttl++) {
+		bool ends = topo_trace_probe6(
+		    topo, t->router_iface, &kernel->addr6, dst, ttl, &hops[n]);
+
+		n++;
+		if (ends)
+			break;
+	}
+	return n;
+}
+
+uint32_t topo_path_mtu6(const struct topology *topo, int tun,
+			const struct pkt_in6 *dst)
+{
+	const struct topo_tun *t;
+	uint32_t mtu;
+	int cur, hops;
+
+	if (tun < 0 || tun >= topo->n_tuns ||
+	    topo->ifaces[topo->tuns[tun].kernel_iface].plen6 == 0)
+		return 0;
+	t = &topo->tuns[tun];
+	mtu = topo->links[topo->ifaces[t->router_iface].link].mtu;
+	if (topo_sends_down(topo, t->kernel_iface))
+		return mtu;
+	cur = topo->ifaces[t->router_iface].node;
+
+	/* At most 255 forwards, as the hop limit allows. */
+	for (hops = 0; hops < 255; hops++) {
+		const struct topo_route6 *route;
+		uint32_t link_mtu;
+		int next;
+
+		if (topo->nodes[cur].kind != TOPO_NODE_ROUTER ||
+		    topo_addr6_node(topo, dst) == cur || topo_is_martian6(dst))
+			break;
+		route = topo_route6_lookup(topo, cur, dst);
+		if (!route)
+			break;
+		next = topo_next_iface6(topo, dst, route);
+		if (next < 0)
+			break;
 		link_mtu = topo->links[topo->ifaces[route->iface].link].mtu;
 		if (link_mtu < mtu)
 			mtu = link_mtu;
@@ -1705,6 +3007,38 @@ static void topo_append_prefix(char *buf, size_t len, size_t *used,
 			    topo_format_ipv4(prefix, text), plen);
 }
 
+static void topo_append_prefix6(char *buf, size_t len, size_t *used,
+				const struct pkt_in6 *prefix, uint8_t plen)
+{
+	char text[48];
+
+	topo_append(buf, len, used, "%s/%u", topo_format_ipv6(prefix, text),
+		    plen);
+}
+
+/* Writes the IPv6 @route in the syntax of the file's route strings. */
+static void topo_write_route6(char *buf, size_t len, size_t *used,
+			      const struct topo_route6 *route)
+{
+	static const char *const kinds[] = {
+		[TOPO_ROUTE_BLACKHOLE] = "blackhole ",
+		[TOPO_ROUTE_UNREACHABLE] = "unreachable ",
+		[TOPO_ROUTE_PROHIBIT] = "prohibit ",
+	};
+	char text[48];
+
+	if (route->kind == TOPO_ROUTE_VIA ||
+	    route->kind == TOPO_ROUTE_CONNECTED) {
+		topo_append_prefix6(buf, len, used, &route->prefix,
+				    route->plen);
+		topo_append(buf, len, used, " via %s",
+			    topo_format_ipv6(&route->gateway, text));
+		return;
+	}
+	topo_append(buf, len, used, "%s", kinds[route->kind]);
+	topo_append_prefix6(buf, len, used, &route->prefix, route->plen);
+}
+
 /* Writes @route in the syntax of the file's route strings. */
 static void topo_write_route(char *buf, size_t len, size_t *used,
 			     const struct topo_route *route)
@@ -1786,12 +3120,20 @@ const char *topo_format_event(const struct topology *topo,
 		break;
 	case TOPO_EVENT_ROUTE_ADD:
 		topo_append(buf, len, &used, " add-route ");
-		topo_write_route(buf, len, &used, &event->route);
+		if (event->is_ipv6)
+			topo_write_route6(buf, len, &used, &event->route6);
+		else
+			topo_write_route(buf, len, &used, &event->route);
 		break;
 	default:
 		topo_append(buf, len, &used, " remove-route ");
-		topo_append_prefix(buf, len, &used, event->route.prefix,
-				   event->route.plen);
+		if (event->is_ipv6)
+			topo_append_prefix6(buf, len, &used,
+					    &event->route6.prefix,
+					    event->route6.plen);
+		else
+			topo_append_prefix(buf, len, &used, event->route.prefix,
+					   event->route.plen);
 		break;
 	}
 	return buf;

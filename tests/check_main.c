@@ -19,6 +19,8 @@ int main(void)
 	srunner_add_suite(runner, packet6_suite());
 	srunner_add_suite(runner, rtable6_suite());
 	srunner_add_suite(runner, timeline_suite());
+	srunner_add_suite(runner, engine6_suite());
+	srunner_add_suite(runner, topology6_suite());
 
 	srunner_run_all(runner, CK_NORMAL);
 	failed = srunner_ntests_failed(runner);

@@ -15,5 +15,7 @@ Suite *faults_suite(void);
 Suite *packet6_suite(void);
 Suite *rtable6_suite(void);
 Suite *timeline_suite(void);
+Suite *engine6_suite(void);
+Suite *topology6_suite(void);
 
 #endif

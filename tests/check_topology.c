@@ -765,8 +765,8 @@ START_TEST(error_unknown_key_suggestion)
 		     "links: [r1 -- r2]\n"
 		     "extra: 1\n",
 		     "lab.yaml:3:1: unknown key 'extra' at the top level "
-		     "(expected 'tun', 'routers', 'hosts', 'links' or "
-		     "'timeline')");
+		     "(expected 'tun', 'routers', 'hosts', 'links', "
+		     "'timeline' or 'ipv6')");
 	expect_error("routers:\n"
 		     "  r1: { tcp_open: [22] }\n"
 		     "  r2:\n"

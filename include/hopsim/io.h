@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "hopsim/packet6.h"
+
 #define IO_ERROR_MAX 512
 
 struct io_error {
@@ -43,6 +45,12 @@ int io_tun_open(const char *name, struct io_error *err);
 /* An IPv4 prefix in host order. */
 struct io_prefix {
 	uint32_t prefix;
+	uint8_t plen;
+};
+
+/* An IPv6 prefix, in network order like every IPv6 address. */
+struct io_prefix6 {
+	struct pkt_in6 prefix;
 	uint8_t plen;
 };
 
@@ -84,6 +92,22 @@ int io_net_addr_add(struct io_net *net, const char *ifname, uint32_t addr,
  */
 int io_net_route_add(struct io_net *net, const char *ifname,
 		     const struct io_prefix *prefix, struct io_error *err);
+
+/* As io_net_check_overlap(), for IPv6 routes. */
+int io_net_check_overlap6(struct io_net *net, const struct io_prefix6 *prefixes,
+			  int n, struct io_error *err);
+
+/*
+ * Adds IPv6 @addr/@plen to @ifname without duplicate address detection,
+ * so it is usable at once.  Returns 0 or -errno.
+ */
+int io_net_addr_add6(struct io_net *net, const char *ifname,
+		     const struct pkt_in6 *addr, uint8_t plen,
+		     struct io_error *err);
+
+/* As io_net_route_add(), for an IPv6 prefix.  Returns 0 or -errno. */
+int io_net_route_add6(struct io_net *net, const char *ifname,
+		      const struct io_prefix6 *prefix, struct io_error *err);
 
 /*
  * Removes, newest first, every route and then every address this

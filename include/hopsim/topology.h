@@ -4,7 +4,8 @@
  * end of each TUN device), their interfaces and addresses, the
  * point-to-point links between them, and each node's route table.
  * Loaded from a YAML topology file and validated; pure, no I/O besides
- * reading that file.  Addresses are IPv4 in host order.
+ * reading that file.  IPv4 addresses are in host order, IPv6 addresses
+ * (struct pkt_in6) in network order.
  */
 #ifndef HOPSIM_TOPOLOGY_H
 #define HOPSIM_TOPOLOGY_H
@@ -12,6 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "hopsim/packet6.h"
 
 #define TOPO_NAME_MAX	  32
 #define TOPO_IFNAME_MAX	  16 /* IFNAMSIZ */
@@ -37,8 +40,8 @@ enum topo_route_kind {
 	TOPO_ROUTE_CONNECTED,	/* destination is on the egress link */
 	TOPO_ROUTE_VIA,		/* forward to a gateway on the egress link */
 	TOPO_ROUTE_BLACKHOLE,	/* drop silently */
-	TOPO_ROUTE_UNREACHABLE, /* drop, ICMP host unreachable (3/1) */
-	TOPO_ROUTE_PROHIBIT, /* drop, ICMP administratively prohibited (3/13) */
+	TOPO_ROUTE_UNREACHABLE, /* drop, ICMP 3/1; ICMPv6 1/6, reject route */
+	TOPO_ROUTE_PROHIBIT, /* drop, administratively prohibited: 3/13, 1/1 */
 };
 
 struct topo_route {
@@ -62,6 +65,20 @@ struct topo_iface {
 	int peer; /* the interface at the other end of the link */
 	uint32_t addr;
 	uint8_t plen;
+	struct pkt_in6 addr6; /* global IPv6 address */
+	uint8_t plen6;	      /* 0 when the interface has no IPv6 */
+	struct pkt_in6 ll6;   /* link-local address, fe80::/64 */
+};
+
+/* An IPv6 route; the fields mean what they do in struct topo_route. */
+struct topo_route6 {
+	struct pkt_in6 prefix;
+	uint8_t plen;
+	enum topo_route_kind kind;
+	bool is_static;
+	int iface;
+	struct pkt_in6 gateway;
+	int next_iface;
 };
 
 enum topo_jitter_dist {
@@ -139,6 +156,23 @@ struct topo_ratelimit {
 				  .type_mask = 0x1818,                         \
 				  .frag_needed_exempt = true })
 
+/*
+ * The `linux` profile for ICMPv6: net.ipv6.icmp.ratelimit is 100 ms on
+ * Linux 6.18, the burst factor is the IPv4 one, and the default ratemask
+ * 0-1,3-127 limits every error but packet too big; informational
+ * messages are not limited.  The global bucket is shared with IPv4.
+ */
+#define TOPO_RATELIMIT_LINUX6                                                  \
+	((struct topo_ratelimit){ .enabled = true,                             \
+				  .interval_us = 100000,                       \
+				  .burst = 6,                                  \
+				  .global_rate = 1000,                         \
+				  .global_burst = 50,                          \
+				  .global_random_cost = true,                  \
+				  .type_mask =                                 \
+				      (1u << 1) | (1u << 3) | (1u << 4),       \
+				  .frag_needed_exempt = false })
+
 /* How a router sends the ICMP it originates. */
 struct topo_icmp_policy {
 	bool silent;	   /* sends no ICMP errors, still forwards */
@@ -148,6 +182,7 @@ struct topo_icmp_policy {
 	enum topo_icmp_source source;
 	uint32_t source_addr; /* FIXED */
 	struct topo_ratelimit ratelimit;
+	struct topo_ratelimit ratelimit6; /* for ICMPv6 */
 };
 
 struct topo_node {
@@ -157,7 +192,12 @@ struct topo_node {
 	int n_ifaces;
 	struct topo_route *routes;
 	int n_routes;
-	struct rtable *table;		      /* prefix -> index into routes */
+	struct rtable *table; /* prefix -> index into routes */
+	struct topo_route6 *routes6;
+	int n_routes6;
+	struct rtable6 *table6;		    /* prefix -> index into routes6 */
+	struct topo_route6 *static_routes6; /* as written, to recompute */
+	int n_static_routes6;
 	uint16_t tcp_open[TOPO_MAX_TCP_OPEN]; /* ports that answer SYN-ACK */
 	int n_tcp_open;
 	uint32_t arp_timeout_us; /* wait before host unreachable */
@@ -206,6 +246,8 @@ struct topo_event {
 	uint8_t ttl;		      /* NODE_SET */
 	uint32_t arp_timeout_us;      /* NODE_SET */
 	struct topo_route route;      /* ROUTE_ADD; ROUTE_REMOVE: prefix */
+	bool is_ipv6;		      /* ROUTE_*: route6 applies, not route */
+	struct topo_route6 route6;    /* ROUTE_* of an IPv6 prefix */
 	int line;		      /* where the event is written */
 };
 
@@ -219,8 +261,10 @@ struct topology {
 	int n_links;
 	struct topo_tun *tuns;
 	int n_tuns;
-	struct topo_addr_map *owners; /* address -> interface, opaque */
-	struct topo_event *events;    /* the timeline, sorted by at_us */
+	struct topo_addr_map *owners;	/* address -> interface, opaque */
+	struct topo_addr6_map *owners6; /* IPv6 address -> interface */
+	bool ipv6; /* false when the file turns IPv6 off ('ipv6: false') */
+	struct topo_event *events; /* the timeline, sorted by at_us */
 	int n_events;
 };
 
@@ -281,6 +325,7 @@ enum topo_hop_mark {
 	TOPO_HOP_HOST_UNREACH,	/* !H */
 	TOPO_HOP_PROHIBITED,	/* !X */
 	TOPO_HOP_SILENT,	/* * : no reply */
+	TOPO_HOP_UNREACH_OTHER, /* !<code>: any other unreachable code */
 };
 
 struct topo_hop {
@@ -288,6 +333,8 @@ struct topo_hop {
 	enum topo_hop_mark mark;
 	uint32_t addr; /* the address the reply comes from; 0 if SILENT */
 	int node;      /* the node that replies, or -1 */
+	struct pkt_in6 addr6; /* topo_path6(): the IPv6 address replying */
+	uint8_t code; /* the ICMP or ICMPv6 code of an unreachable mark */
 };
 
 /*
@@ -322,13 +369,17 @@ const char *topo_link_name(const struct topology *topo, int link, char *buf,
  * 198.18.0.(4i)/30 and each other link without addresses the next free /30
  * from 198.18.1.0, then indexes the addresses for topo_addr_owner() and
  * checks that no address is used twice and no two link subnets overlap.
- * Returns 0, or -EINVAL or -ENOSPC (198.18.0.0/15 is used up) with @err
- * filled, or -ENOMEM.
+ * When topo->ipv6 is set it does the same for IPv6 (the plan below) on
+ * every link whose MTU is at least 1280, because Linux turns IPv6 off on
+ * smaller links.  An interface whose plen6 is 0 there gets an address,
+ * and every interface with IPv6 gets its link-local address.  Returns 0,
+ * or -EINVAL or -ENOSPC (198.18.0.0/15 or 2001:db8:1::/48 is used up)
+ * with @err filled, or -ENOMEM.
  *
- * topo_compute_routes() replaces every router's and host's routes with a
- * connected route per interface on a link that is up and a shortest-path
- * route, over links that are up, to every other link subnet that is up.
- * Returns 0 or -ENOMEM.
+ * topo_compute_routes() replaces every router's and host's routes, of
+ * both families, with a connected route per interface on a link that is
+ * up and a shortest-path route, over links that are up, to every other
+ * link subnet that is up.  Returns 0 or -ENOMEM.
  *
  * topo_set_route() adds @route to @node's table, replacing the route of
  * the same prefix if there is one.  Returns 0, -EINVAL or -ENOMEM.
@@ -348,12 +399,13 @@ int topo_set_route(struct topology *topo, int node,
 int topo_redistribute_static(struct topology *topo);
 
 /*
- * Recomputes every router's and host's routes from the current state.
- * The steps are connected and shortest-path routes over links that are
- * up, the static routes whose egress link is up, and redistribution.
- * Last comes a shortest-path route to every other router's loopback /32
- * that the node has no route for.  Route pointers from before the call
- * are invalid after it.  Returns 0 or -ENOMEM.
+ * Recomputes every router's and host's routes of both families from the
+ * current state.  The steps are connected and shortest-path routes over
+ * links that are up, the static routes whose egress link is up, and
+ * redistribution.  Last comes a shortest-path route to every other
+ * router's loopback /32 and loopback6 /128 that the node has no route
+ * for.  Route pointers from before the call are invalid after it.
+ * Returns 0 or -ENOMEM.
  */
 int topo_rebuild_routes(struct topology *topo);
 
@@ -406,6 +458,72 @@ static inline int topo_link_dir(const struct topology *topo, int link,
 {
 	return topo->links[link].iface[0] == iface ? 0 : 1;
 }
+
+/*
+ * IPv6.  Every link and TUN device is dual-stack unless the topology
+ * turns IPv6 off.  TUN device i gets 2001:db8:0:i::/64 (kernel end ::1,
+ * router end ::2) and link k 2001:db8:1:k::/64 (end A ::1, end B ::2);
+ * each interface of a link also has a link-local fe80::/64 address.
+ * Routes are computed for both families the same way.
+ *
+ * In detail: links without 'subnet6' or 'addresses6' take the next free
+ * /64 from 2001:db8:1::/64 in file order.  They skip every /64 that
+ * overlaps an IPv6 subnet or loopback6 written in the file, so link k is
+ * 2001:db8:1:k::/64 when the file gives none.  The link-local address of
+ * the interface at end E (1 for iface[0], 2 for iface[1]) of the link at
+ * index L of topo->links (TUN links first) is fe80::K:E with K = L + 1,
+ * unique by construction.  A link or TUN whose MTU is below 1280 has no
+ * IPv6 (plen6 0).  Loopbacks have no link-local address.  Nodes use
+ * their 'ttl' as the hop limit of what they send.
+ */
+
+/* Returns the interface that owns IPv6 address @addr (global or
+ * link-local), or -1. */
+int topo_addr6_owner(const struct topology *topo, const struct pkt_in6 *addr);
+
+/* Returns @node's IPv6 route for @dst by longest prefix match, or NULL. */
+const struct topo_route6 *topo_route6_lookup(const struct topology *topo,
+					     int node,
+					     const struct pkt_in6 *dst);
+
+/* A prefix the kernel must route into a TUN device. */
+struct topo_prefix6 {
+	struct pkt_in6 prefix;
+	uint8_t plen;
+};
+
+/*
+ * As topo_tun_prefixes(), for IPv6: every link /64 with IPv6 except the
+ * TUN's own, every loopback6 /128, and the IPv6 static and timeline
+ * prefixes other than ::/0.  Returns 0 for a TUN without IPv6.
+ */
+int topo_tun_prefixes6(const struct topology *topo, int tun,
+		       struct topo_prefix6 *out, int cap);
+
+/*
+ * As topo_path(), for a `traceroute -6 -n` from the IPv6 address of the
+ * kernel end of @tun to @dst; hops carry addr6 and leave addr 0.  No
+ * route gives ICMPv6 1/0, a prohibit route 1/1, an unreachable route 1/6
+ * (reject route) and a failed neighbour discovery 1/3.  Marks follow
+ * traceroute 2.1 (Debian's): code 0 !N, 1 !X, 2 and 3 !H, and any other
+ * code TOPO_HOP_UNREACH_OTHER, printed "!<code>".  Error sources follow
+ * icmp.source, except that a fixed source, an IPv4 address, falls back
+ * to egress, and so does loopback on a router without loopback6.
+ * Returns the number of entries, or -EINVAL, also when @tun has no IPv6.
+ */
+int topo_path6(const struct topology *topo, int tun, const struct pkt_in6 *dst,
+	       int max_ttl, struct topo_hop *hops, int cap);
+
+/* As topo_path_mtu(), for the IPv6 path to @dst.  Returns 0 for an
+ * unknown @tun or one without IPv6. */
+uint32_t topo_path_mtu6(const struct topology *topo, int tun,
+			const struct pkt_in6 *dst);
+
+/* Parses an IPv6 address.  Returns 0 or -EINVAL. */
+int topo_parse_ipv6(const char *text, struct pkt_in6 *addr);
+
+/* Formats @addr as RFC 5952 text into @buf of at least 46 bytes. */
+const char *topo_format_ipv6(const struct pkt_in6 *addr, char *buf);
 
 /* Parses "a.b.c.d" into host order.  Returns 0 or -EINVAL. */
 int topo_parse_ipv4(const char *text, uint32_t *addr);

@@ -1,0 +1,572 @@
+// SPDX-License-Identifier: MIT
+/* The IPv6 half of the engine: RFC 8200 forwarding and RFC 4443 ICMPv6. */
+#include <string.h>
+
+#include "engine_impl.h"
+#include "hopsim/checksum.h"
+
+/* Folds an IPv6 address into the 32-bit key of the rate limiter's
+ * per-destination table (FNV-1a). */
+static uint32_t peer_key(const struct pkt_in6 *addr)
+{
+	uint32_t h = 2166136261u;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		h = (h ^ addr->b[i]) * 16777619u;
+	return h;
+}
+
+static bool node_owns6(const struct topology *topo, int node,
+		       const struct pkt_in6 *addr)
+{
+	const struct topo_node *n = &topo->nodes[node];
+	int i;
+
+	for (i = n->first_iface; i < n->first_iface + n->n_ifaces; i++) {
+		const struct topo_iface *iface = &topo->ifaces[i];
+
+		if (iface->plen6 && pkt6_addr_equal(&iface->addr6, addr))
+			return true;
+		if (iface->link >= 0 && pkt6_addr_equal(&iface->ll6, addr))
+			return true;
+	}
+	return false;
+}
+
+/* Finds the global address and link MTU @node uses toward @dst.  Returns
+ * 0, or -1 when it has no route there or no address on that side. */
+static int route_back6(const struct topology *topo, int node,
+		       const struct pkt_in6 *dst, struct pkt_in6 *src,
+		       uint32_t *mtu)
+{
+	const struct topo_route6 *route = topo_route6_lookup(topo, node, dst);
+	const struct topo_iface *iface;
+
+	if (!route || (route->kind != TOPO_ROUTE_VIA &&
+		       route->kind != TOPO_ROUTE_CONNECTED))
+		return -1;
+	iface = &topo->ifaces[route->iface];
+	if (!iface->plen6)
+		return -1;
+	*src = iface->addr6;
+	*mtu = topo->links[iface->link].mtu;
+	return 0;
+}
+
+/*
+ * Returns the source of an ICMPv6 error by @node's policy.  A fixed
+ * source is an IPv4 address, so IPv6 errors then use @egress.
+ */
+static const struct pkt_in6 *error_source6(const struct topology *topo,
+					   int node, int iface,
+					   const struct pkt_in6 *egress)
+{
+	const struct topo_node *n = &topo->nodes[node];
+	const struct topo_iface *in = iface >= 0 ? &topo->ifaces[iface] : NULL;
+	const struct topo_iface *lo =
+	    n->loopback_iface >= 0 ? &topo->ifaces[n->loopback_iface] : NULL;
+
+	switch (n->icmp.source) {
+	case TOPO_ICMP_SOURCE_INGRESS:
+		return in && in->plen6 ? &in->addr6 : egress;
+	case TOPO_ICMP_SOURCE_LOOPBACK:
+		return lo && lo->plen6 ? &lo->addr6 : egress;
+	case TOPO_ICMP_SOURCE_FIXED:
+	case TOPO_ICMP_SOURCE_EGRESS:
+		break;
+	}
+	return egress;
+}
+
+/* Carries a packet that @node built in @buf, as the node's own output. */
+static void originate6(struct engine *engine, int node, uint64_t t,
+		       uint8_t *buf, size_t len)
+{
+	struct hop_packet pkt = { .buf = buf, .len = len, .v6 = true };
+
+	if (pkt6_parse(buf, len, &pkt.ip6) != PKT6_VALID)
+		return;
+	engine_walk6(engine, node, -1, t, &pkt, true);
+}
+
+/*
+ * Ends @pkt at @node: counts @reason (unless @delivered) and sends the
+ * ICMPv6 error @answer when RFC 4443 2.4(e) and the node's policy allow.
+ */
+static void reject6(struct engine *engine, int node, int iface, uint64_t t,
+		    const struct hop_packet *pkt, enum engine_drop reason,
+		    bool delivered, const struct icmp_answer *answer)
+{
+	const struct topology *topo = engine->topo;
+	struct engine_event detail = { .next_node = -1, .reason = reason };
+	enum engine_action action =
+	    delivered ? ENGINE_DELIVERED : ENGINE_DROPPED;
+	struct pkt_icmp6_error err = {
+		.type = answer->type,
+		.code = answer->code,
+		.rest = answer->rest,
+		.hop_limit = topo->nodes[node].ttl,
+	};
+	struct pkt_in6 back_src;
+	uint8_t *out = engine_next_buffer(engine);
+	uint32_t mtu;
+	size_t len = 0;
+
+	if (!pkt6_icmp_error_allowed(&err, pkt->buf, pkt->len,
+				     pkt->link_group)) {
+		out = NULL;
+	} else if (!out) {
+		engine->drops[ENGINE_DROP_TOO_DEEP]++;
+	} else if (route_back6(topo, node, &pkt->ip6.src, &back_src, &mtu) <
+		   0) {
+		engine->drops[ENGINE_DROP_NO_ROUTE_BACK]++;
+		out = NULL;
+	} else if (!engine_icmp_permitted(engine, node, peer_key(&pkt->ip6.src),
+					  answer->type, answer->code, t,
+					  true)) {
+		out = NULL;
+	}
+	if (out) {
+		err.src = answer->src6
+			      ? *answer->src6
+			      : *error_source6(topo, node, iface, &back_src);
+		len = pkt6_icmp_build_error(out, ENGINE_BUF_SIZE, &err,
+					    pkt->buf, pkt->len);
+	}
+	if (len) {
+		detail.answer_proto = PKT6_NH_ICMPV6;
+		detail.icmp_type = answer->type;
+		detail.icmp_code = answer->code;
+		if (delivered)
+			action = ENGINE_ANSWERED;
+	}
+	engine_decide(engine, node, iface, t, pkt, action, &detail);
+	if (len) {
+		engine->depth++;
+		originate6(engine, node,
+			   t + answer->delay_us +
+			       topo->nodes[node].icmp.delay_us,
+			   out, len);
+		engine->depth--;
+	}
+}
+
+/* True when the upper-layer checksum of @pkt, whose header starts at
+ * @off, verifies with the IPv6 pseudo-header. */
+static bool checksum_ok6(const struct hop_packet *pkt, size_t off,
+			 uint8_t proto)
+{
+	size_t len = pkt->len - off;
+	uint32_t sum =
+	    pkt6_pseudo_sum(&pkt->ip6.src, &pkt->ip6.dst, (uint32_t)len, proto);
+
+	return csum_fold(csum_partial(pkt->buf + off, len, sum)) == 0;
+}
+
+static void deliver_icmp6(struct engine *engine, int node, int iface,
+			  uint64_t t, struct hop_packet *pkt, size_t off)
+{
+	const struct topo_node *n = &engine->topo->nodes[node];
+	struct engine_event detail = {
+		.next_node = -1,
+		.answer_proto = PKT6_NH_ICMPV6,
+		.icmp_type = PKT_ICMP6_ECHO_REPLY,
+	};
+	size_t len;
+
+	if (pkt->len - off < PKT_ICMP6_HDR) {
+		engine_drop(engine, node, iface, t, pkt, ENGINE_DROP_BAD_ICMP);
+		return;
+	}
+	if (pkt->buf[off] != PKT_ICMP6_ECHO_REQUEST) {
+		engine_drop(engine, node, iface, t, pkt,
+			    ENGINE_DROP_ICMP_IGNORED);
+		return;
+	}
+	if (!n->icmp.echo) {
+		engine_drop(engine, node, iface, t, pkt,
+			    ENGINE_DROP_ECHO_DISABLED);
+		return;
+	}
+	if (!engine_icmp_permitted(engine, node, peer_key(&pkt->ip6.src),
+				   PKT_ICMP6_ECHO_REPLY, 0, t, true)) {
+		engine_decide(engine, node, iface, t, pkt, ENGINE_DELIVERED,
+			      NULL);
+		return;
+	}
+
+	engine_decide(engine, node, iface, t, pkt, ENGINE_ANSWERED, &detail);
+	/* The reply is built over the request, which is finished with. */
+	len = pkt6_icmp_echo_reply(pkt->buf, pkt->len, NULL, n->ttl);
+	if (!len) {
+		engine_drop(engine, node, iface, t, pkt, ENGINE_DROP_BAD_ICMP);
+		return;
+	}
+	originate6(engine, node, t + n->icmp.delay_us, pkt->buf, len);
+}
+
+static bool tcp_port_open(const struct topo_node *n, uint16_t port)
+{
+	int i;
+
+	for (i = 0; i < n->n_tcp_open; i++) {
+		if (n->tcp_open[i] == port)
+			return true;
+	}
+	return false;
+}
+
+static void deliver_tcp6(struct engine *engine, int node, int iface, uint64_t t,
+			 struct hop_packet *pkt, size_t off)
+{
+	const struct topology *topo = engine->topo;
+	const struct topo_node *n = &topo->nodes[node];
+	struct engine_event detail = {
+		.next_node = -1,
+		.answer_proto = PKT_PROTO_TCP,
+	};
+	struct pkt_in6 unused;
+	uint32_t mtu = TOPO_DEFAULT_MTU, isn;
+	uint8_t *out;
+	size_t len;
+
+	if (pkt->len - off < PKT_TCP_MIN_HDR ||
+	    !checksum_ok6(pkt, off, PKT6_NH_TCP)) {
+		engine_drop(engine, node, iface, t, pkt, ENGINE_DROP_BAD_TCP);
+		return;
+	}
+	out = engine_next_buffer(engine);
+	if (!out) {
+		engine_drop(engine, node, iface, t, pkt, ENGINE_DROP_TOO_DEEP);
+		return;
+	}
+
+	route_back6(topo, node, &pkt->ip6.src, &unused, &mtu);
+	isn = peer_key(&pkt->ip6.src) ^ (uint32_t)pkt_get32(pkt->buf + off);
+	len = pkt6_tcp_build_answer(
+	    out, ENGINE_BUF_SIZE, pkt->buf, pkt->len,
+	    tcp_port_open(n, pkt_get16(pkt->buf + off + 2)), isn,
+	    (uint16_t)(mtu - PKT_IPV6_HDR - PKT_TCP_MIN_HDR), n->ttl);
+	if (!len) {
+		engine_decide(engine, node, iface, t, pkt, ENGINE_DELIVERED,
+			      NULL);
+		return;
+	}
+	detail.tcp_flags = out[PKT_IPV6_HDR + 13];
+	engine_decide(engine, node, iface, t, pkt, ENGINE_ANSWERED, &detail);
+	engine->depth++;
+	originate6(engine, node, t + n->icmp.delay_us, out, len);
+	engine->depth--;
+}
+
+/* The drop reason of an extension header walk that ends a packet. */
+static enum engine_drop walk_drop(enum pkt6_walk_status status)
+{
+	switch (status) {
+	case PKT6_WALK_TRUNCATED:
+	case PKT6_WALK_BAD_OPTION_LEN:
+		return ENGINE_DROP_BAD_TOTAL_LEN;
+	case PKT6_WALK_OPTION_DISCARD:
+		return ENGINE_DROP_OPTION_DISCARD;
+	case PKT6_WALK_FRAGMENT:
+		return ENGINE_DROP_FRAGMENT6;
+	default:
+		return ENGINE_DROP_BAD_EXTENSION;
+	}
+}
+
+/* Ends a packet whose extension headers @status rejects, with a
+ * Parameter Problem where RFC 8200 asks for one. */
+static void reject_extension(struct engine *engine, int node, int iface,
+			     uint64_t t, const struct hop_packet *pkt,
+			     enum pkt6_walk_status status,
+			     const struct pkt6_chain *chain,
+			     const struct pkt_in6 *src)
+{
+	struct icmp_answer answer = {
+		.type = PKT_ICMP6_PARAM_PROBLEM,
+		.code = chain->pp_code,
+		.rest = chain->pp_pointer,
+		.src6 = src,
+	};
+
+	if (!pkt6_walk_sends_error(status)) {
+		engine_drop(engine, node, iface, t, pkt, walk_drop(status));
+		return;
+	}
+	reject6(engine, node, iface, t, pkt, walk_drop(status), false, &answer);
+}
+
+/* Hands a packet addressed to @node to the node's own stack. */
+static void deliver6(struct engine *engine, int node, int iface, uint64_t t,
+		     struct hop_packet *pkt)
+{
+	struct pkt_in6 self = pkt->ip6.dst;
+	struct icmp_answer answer = {
+		.type = PKT_ICMP6_DEST_UNREACH,
+		.code = 4, /* port unreachable */
+		.src6 = &self,
+	};
+	struct pkt6_chain chain;
+	enum pkt6_walk_status status;
+
+	status = pkt6_walk(pkt->buf, &pkt->ip6, 0, &chain);
+	/* TODO: reassemble IPv6 fragments addressed to a node; until then
+	 * they are dropped, so IPv6 pings larger than the path MTU go
+	 * unanswered. */
+	if (status != PKT6_WALK_UPPER) {
+		reject_extension(engine, node, iface, t, pkt, status, &chain,
+				 &self);
+		return;
+	}
+
+	switch (chain.proto) {
+	case PKT6_NH_ICMPV6:
+		deliver_icmp6(engine, node, iface, t, pkt, chain.l4_off);
+		break;
+	case PKT6_NH_TCP:
+		deliver_tcp6(engine, node, iface, t, pkt, chain.l4_off);
+		break;
+	case PKT6_NH_UDP:
+		if (pkt->len - chain.l4_off < PKT_UDP_HDR ||
+		    !checksum_ok6(pkt, chain.l4_off, PKT6_NH_UDP)) {
+			engine_drop(engine, node, iface, t, pkt,
+				    ENGINE_DROP_BAD_UDP);
+			break;
+		}
+		reject6(engine, node, iface, t, pkt, 0, true, &answer);
+		break;
+	default: /* No Next Header */
+		engine_decide(engine, node, iface, t, pkt, ENGINE_DELIVERED,
+			      NULL);
+		break;
+	}
+}
+
+/* Finds the interface that receives a packet sent toward @dst over
+ * @route, or -1 when it is on the link but nobody owns it. */
+static int next_hop6(const struct topology *topo,
+		     const struct topo_route6 *route, const struct pkt_in6 *dst)
+{
+	int owner;
+
+	if (route->kind == TOPO_ROUTE_VIA)
+		return route->next_iface;
+	owner = topo_addr6_owner(topo, dst);
+	if (owner < 0 ||
+	    topo->ifaces[owner].link != topo->ifaces[route->iface].link)
+		return -1;
+	return owner;
+}
+
+/*
+ * Applies @node's forwarding decision to @pkt: Hop-by-Hop options, route
+ * lookup and type, hop limit, neighbour, MTU.  Returns the interface
+ * that receives the packet, or -1 when @node consumed it.
+ */
+static int forward6(struct engine *engine, int node, int iface, uint64_t t,
+		    struct hop_packet *pkt, bool originated)
+{
+	const struct topology *topo = engine->topo;
+	const struct topo_route6 *route;
+	struct icmp_answer answer = { .type = PKT_ICMP6_DEST_UNREACH };
+	struct engine_event detail = { .next_node = -1 };
+	enum pkt6_walk_status status;
+	struct pkt6_chain chain;
+	uint32_t mtu;
+	int next_iface;
+
+	/* Transit routers process Hop-by-Hop options only (RFC 8200 4). */
+	if (!originated && pkt->ip6.next_header == PKT6_NH_HOP_BY_HOP) {
+		status =
+		    pkt6_walk(pkt->buf, &pkt->ip6, PKT6_WALK_HBH_ONLY, &chain);
+		if (status != PKT6_WALK_UPPER) {
+			reject_extension(engine, node, iface, t, pkt, status,
+					 &chain, NULL);
+			return -1;
+		}
+	}
+
+	route = topo_route6_lookup(topo, node, &pkt->ip6.dst);
+	if (!route) {
+		answer.code = 0; /* no route to destination */
+		reject6(engine, node, iface, t, pkt, ENGINE_DROP_NO_ROUTE,
+			false, &answer);
+		return -1;
+	}
+	switch (route->kind) {
+	case TOPO_ROUTE_BLACKHOLE:
+		engine_drop(engine, node, iface, t, pkt, ENGINE_DROP_BLACKHOLE);
+		return -1;
+	case TOPO_ROUTE_UNREACHABLE:
+		answer.code = 6; /* reject route to destination */
+		reject6(engine, node, iface, t, pkt,
+			ENGINE_DROP_UNREACHABLE_ROUTE, false, &answer);
+		return -1;
+	case TOPO_ROUTE_PROHIBIT:
+		answer.code = 1; /* administratively prohibited */
+		reject6(engine, node, iface, t, pkt, ENGINE_DROP_PROHIBITED,
+			false, &answer);
+		return -1;
+	case TOPO_ROUTE_CONNECTED:
+	case TOPO_ROUTE_VIA:
+		break;
+	}
+
+	if (!originated && pkt->ip6.hop_limit <= 1) {
+		answer.type = PKT_ICMP6_TIME_EXCEEDED;
+		answer.code = 0;
+		reject6(engine, node, iface, t, pkt, ENGINE_DROP_TTL_EXPIRED,
+			false, &answer);
+		return -1;
+	}
+
+	next_iface = next_hop6(topo, route, &pkt->ip6.dst);
+	if (next_iface < 0) {
+		/* Neighbour discovery gives up after the node's timeout. */
+		answer.code = 3; /* address unreachable */
+		answer.delay_us = topo->nodes[node].arp_timeout_us;
+		reject6(engine, node, iface, t, pkt,
+			ENGINE_DROP_NEIGHBOUR_FAILED, false, &answer);
+		return -1;
+	}
+
+	/* IPv6 routers never fragment (RFC 8200 5). */
+	mtu = topo->links[topo->ifaces[route->iface].link].mtu;
+	if (pkt->len > mtu) {
+		answer.type = PKT_ICMP6_PACKET_TOO_BIG;
+		answer.code = 0;
+		answer.rest = mtu;
+		reject6(engine, node, iface, t, pkt, ENGINE_DROP_PACKET_TOO_BIG,
+			false, &answer);
+		return -1;
+	}
+
+	detail.next_node = topo->ifaces[next_iface].node;
+	engine_decide(engine, node, iface, t, pkt, ENGINE_FORWARDED, &detail);
+	if (!originated) {
+		pkt6_decrement_hop_limit(pkt->buf);
+		pkt->ip6.hop_limit--;
+	}
+	return next_iface;
+}
+
+void engine_walk6(struct engine *engine, int node, int iface, uint64_t t,
+		  struct hop_packet *pkt, bool originated)
+{
+	const struct topology *topo = engine->topo;
+
+	for (;;) {
+		const struct topo_node *n = &topo->nodes[node];
+		int next_iface;
+
+		/* IPv6 has no header checksum: a corrupted header shows only
+		 * if its version or length no longer parse. */
+		if (pkt->corrupted && n->kind != TOPO_NODE_KERNEL) {
+			pkt->corrupted = false;
+			if (pkt6_parse(pkt->buf, pkt->len, &pkt->ip6) !=
+			    PKT6_VALID) {
+				engine_drop(engine, node, iface, t, pkt,
+					    ENGINE_DROP_BAD_VERSION);
+				return;
+			}
+		}
+		if (n->kind == TOPO_NODE_KERNEL) {
+			engine_decide(engine, node, iface, t, pkt, ENGINE_LEFT,
+				      NULL);
+			if (engine->ops.output(engine->ctx, n->tun, t, pkt->buf,
+					       pkt->len) < 0)
+				engine->drops[ENGINE_DROP_OUTPUT_FULL]++;
+			return;
+		}
+		if (!originated && node_owns6(topo, node, &pkt->ip6.dst)) {
+			deliver6(engine, node, iface, t, pkt);
+			return;
+		}
+		if (pkt->link_group) {
+			engine_drop(engine, node, iface, t, pkt,
+				    ENGINE_DROP_LINK_BROADCAST);
+			return;
+		}
+		if (!originated && n->kind == TOPO_NODE_HOST) {
+			engine_drop(engine, node, iface, t, pkt,
+				    ENGINE_DROP_NOT_FOR_HOST);
+			return;
+		}
+		if (pkt6_addr_is_multicast(&pkt->ip6.dst) ||
+		    pkt6_addr_is_unspecified(&pkt->ip6.dst) ||
+		    pkt6_addr_is_loopback(&pkt->ip6.dst)) {
+			engine_drop(engine, node, iface, t, pkt,
+				    ENGINE_DROP_MARTIAN_DEST);
+			return;
+		}
+		/* TODO: send destination unreachable, beyond scope of source
+		 * (1/2) for a link-local source that must leave its link. */
+		if (pkt6_addr_is_link_local(&pkt->ip6.dst) ||
+		    (!originated && pkt6_addr_is_link_local(&pkt->ip6.src))) {
+			engine_drop(engine, node, iface, t, pkt,
+				    ENGINE_DROP_LINK_LOCAL);
+			return;
+		}
+
+		next_iface = forward6(engine, node, iface, t, pkt, originated);
+		if (next_iface < 0)
+			return;
+		if (!engine_cross_link(engine, node, next_iface, t, pkt, &t))
+			return;
+		node = topo->ifaces[next_iface].node;
+		iface = next_iface;
+		originated = false;
+	}
+}
+
+void engine_input6(struct engine *engine, int tun, uint64_t now_us,
+		   uint8_t *packet, size_t len, bool link_group)
+{
+	const struct topology *topo = engine->topo;
+	const struct topo_tun *dev = &topo->tuns[tun];
+	int router = topo->ifaces[dev->router_iface].node;
+	struct hop_packet pkt = {
+		.buf = packet,
+		.len = len,
+		.v6 = true,
+		.link_group = link_group,
+	};
+
+	switch (pkt6_parse(packet, len, &pkt.ip6)) {
+	case PKT6_VALID:
+		break;
+	case PKT6_BAD_LENGTH:
+		engine_drop(engine, router, dev->router_iface, now_us, &pkt,
+			    ENGINE_DROP_BAD_LENGTH);
+		return;
+	case PKT6_BAD_VERSION:
+		engine_drop(engine, router, dev->router_iface, now_us, &pkt,
+			    ENGINE_DROP_BAD_VERSION);
+		return;
+	case PKT6_BAD_PAYLOAD_LEN:
+		engine_drop(engine, router, dev->router_iface, now_us, &pkt,
+			    ENGINE_DROP_BAD_TOTAL_LEN);
+		return;
+	}
+	pkt.len = PKT_IPV6_HDR + pkt.ip6.payload_len;
+
+	/* The kernel's own router solicitations, MLD reports and neighbour
+	 * solicitations go to multicast groups: counted, never answered. */
+	if (pkt6_addr_is_multicast(&pkt.ip6.dst)) {
+		engine_drop(engine, router, dev->router_iface, now_us, &pkt,
+			    ENGINE_DROP_IPV6_MULTICAST);
+		return;
+	}
+	if (pkt6_addr_is_multicast(&pkt.ip6.src) ||
+	    pkt6_addr_is_unspecified(&pkt.ip6.src) ||
+	    pkt6_addr_is_loopback(&pkt.ip6.src)) {
+		engine_drop(engine, router, dev->router_iface, now_us, &pkt,
+			    ENGINE_DROP_MARTIAN_SOURCE);
+		return;
+	}
+
+	engine->depth = 0;
+	engine_walk6(engine, router, dev->router_iface, now_us, &pkt, false);
+}
