@@ -455,6 +455,10 @@ static void deliver_icmp(struct engine *engine, int node, int iface, uint64_t t,
 			    ENGINE_DROP_ICMP_IGNORED);
 		return;
 	}
+	if (csum_compute(icmp, ip->total_len - ip->hdr_len) != 0) {
+		engine_drop(engine, node, iface, t, pkt, ENGINE_DROP_BAD_ICMP);
+		return;
+	}
 	if (!engine->topo->nodes[node].icmp.echo) {
 		engine_drop(engine, node, iface, t, pkt,
 			    ENGINE_DROP_ECHO_DISABLED);
@@ -583,8 +587,8 @@ static void deliver_fragment(struct engine *engine, int node, int iface,
 	enum reasm_result result;
 	int slot;
 
-	result = reasm_add(engine->reasm, node, pkt->buf, &pkt->ip, t,
-			   engine->topo->nodes[node].reasm_timeout_us, &slot);
+	result = reasm_add4(engine->reasm, node, pkt->buf, &pkt->ip, t,
+			    engine->topo->nodes[node].reasm_timeout_us, &slot);
 	if (result != REASM_INCOMPLETE && result != REASM_COMPLETE) {
 		engine_drop(engine, node, iface, t, pkt, reasons[result]);
 		return;
@@ -989,17 +993,23 @@ static void expire_fragments(struct engine *engine, uint64_t now_us)
 		.code = 1,
 	};
 	uint64_t expired_us;
+	bool v6;
 	int node;
 
-	while (reasm_expire(engine->reasm, now_us, &node, &expired_us, first,
-			    &pkt.len)) {
+	while (reasm_expire(engine->reasm, now_us, &node, &v6, &expired_us,
+			    first, &pkt.len)) {
+		engine->depth = 0;
+		if (v6) {
+			engine_expire6(engine, node, expired_us, first,
+				       pkt.len);
+			continue;
+		}
 		if (pkt.len < PKT_IPV4_MIN_HDR) {
 			engine->drops[ENGINE_DROP_REASM_TIMEOUT]++;
 			continue;
 		}
 		parse_kept_fragment(&pkt);
 		answer.src = pkt.ip.dst;
-		engine->depth = 0;
 		reject(engine, node, -1, expired_us, &pkt,
 		       ENGINE_DROP_REASM_TIMEOUT, false, &answer);
 	}

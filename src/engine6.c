@@ -184,6 +184,10 @@ static void deliver_icmp6(struct engine *engine, int node, int iface,
 			    ENGINE_DROP_ICMP_IGNORED);
 		return;
 	}
+	if (!checksum_ok6(pkt, off, PKT6_NH_ICMPV6)) {
+		engine_drop(engine, node, iface, t, pkt, ENGINE_DROP_BAD_ICMP);
+		return;
+	}
 	if (!n->icmp.echo) {
 		engine_drop(engine, node, iface, t, pkt,
 			    ENGINE_DROP_ECHO_DISABLED);
@@ -298,6 +302,110 @@ static void reject_extension(struct engine *engine, int node, int iface,
 	reject6(engine, node, iface, t, pkt, walk_drop(status), false, &answer);
 }
 
+static void deliver6(struct engine *engine, int node, int iface, uint64_t t,
+		     struct hop_packet *pkt);
+
+/*
+ * Copies the part of @pkt before its Fragment header (at @frag_off) to
+ * @out and points the last next-header field in it at what follows the
+ * Fragment header, as the reassembled datagram has it.  Returns the
+ * length, or 0 when it does not fit.
+ */
+static size_t unfragmentable_part(const struct hop_packet *pkt, size_t frag_off,
+				  uint8_t *out, size_t cap)
+{
+	size_t field = 6, off = PKT_IPV6_HDR;
+
+	if (frag_off > cap)
+		return 0;
+	while (off < frag_off) {
+		field = off;
+		off += ((size_t)pkt->buf[off + 1] + 1) * 8;
+	}
+	memcpy(out, pkt->buf, frag_off);
+	out[field] = pkt->buf[frag_off];
+	return frag_off;
+}
+
+/* Holds an IPv6 fragment addressed to @node until its datagram is whole
+ * (RFC 8200 4.5), then delivers the datagram. */
+static void deliver_fragment6(struct engine *engine, int node, int iface,
+			      uint64_t t, struct hop_packet *pkt,
+			      const struct pkt6_chain *chain)
+{
+	static const enum engine_drop reasons[] = {
+		[REASM_DUPLICATE] = ENGINE_DROP_REASM_DUPLICATE,
+		[REASM_OVERLAP] = ENGINE_DROP_REASM_OVERLAP,
+		[REASM_TOO_BIG] = ENGINE_DROP_REASM_TOO_BIG,
+		[REASM_INVALID] = ENGINE_DROP_REASM_INVALID,
+		[REASM_FULL] = ENGINE_DROP_REASM_FULL,
+	};
+	size_t data_off = (size_t)chain->frag_hdr_off + PKT_IPV6_FRAG_HDR;
+	uint8_t header[REASM_HDR_ROOM];
+	struct reasm_fragment frag = {
+		.node = node,
+		.v6 = true,
+		.id = chain->frag_id,
+		.offset = chain->frag_offset,
+		.more = chain->frag_more,
+		.data = pkt->buf + data_off,
+		.data_len = pkt->len - data_off,
+		.header = header,
+		.packet = pkt->buf,
+		.packet_len = pkt->len,
+	};
+	struct hop_packet whole = { .v6 = true };
+	enum reasm_result result;
+	int slot;
+
+	memcpy(frag.src, pkt->ip6.src.b, 16);
+	memcpy(frag.dst, pkt->ip6.dst.b, 16);
+	frag.header_len = unfragmentable_part(pkt, chain->frag_hdr_off, header,
+					      sizeof(header));
+	result = reasm_add(engine->reasm, &frag, t,
+			   engine->topo->nodes[node].reasm_timeout_us, &slot);
+	if (result != REASM_INCOMPLETE && result != REASM_COMPLETE) {
+		engine_drop(engine, node, iface, t, pkt, reasons[result]);
+		return;
+	}
+	engine_decide(engine, node, iface, t, pkt, ENGINE_DELIVERED, NULL);
+	if (result == REASM_INCOMPLETE)
+		return;
+
+	whole.buf = reasm_datagram(engine->reasm, slot, &whole.len);
+	if (pkt6_parse(whole.buf, whole.len, &whole.ip6) == PKT6_VALID)
+		deliver6(engine, node, iface, t, &whole);
+	reasm_release(engine->reasm, slot);
+}
+
+void engine_expire6(struct engine *engine, int node, uint64_t t, uint8_t *first,
+		    size_t len)
+{
+	struct hop_packet pkt = { .buf = first, .len = len, .v6 = true };
+	struct icmp_answer answer = {
+		.type = PKT_ICMP6_TIME_EXCEEDED,
+		.code = 1, /* fragment reassembly time exceeded */
+	};
+	struct pkt_in6 self;
+
+	/* A first fragment kept whole parses; one cut at the quote limit
+	 * has a payload length past its end, so read it from the bytes. */
+	if (len < PKT_IPV6_HDR) {
+		engine->drops[ENGINE_DROP_REASM_TIMEOUT]++;
+		return;
+	}
+	if (pkt6_parse(first, len, &pkt.ip6) != PKT6_VALID) {
+		memset(&pkt.ip6, 0, sizeof(pkt.ip6));
+		memcpy(pkt.ip6.src.b, first + 8, 16);
+		memcpy(pkt.ip6.dst.b, first + 24, 16);
+		pkt.ip6.next_header = first[6];
+	}
+	self = pkt.ip6.dst;
+	answer.src6 = &self;
+	reject6(engine, node, -1, t, &pkt, ENGINE_DROP_REASM_TIMEOUT, false,
+		&answer);
+}
+
 /* Hands a packet addressed to @node to the node's own stack. */
 static void deliver6(struct engine *engine, int node, int iface, uint64_t t,
 		     struct hop_packet *pkt)
@@ -312,9 +420,10 @@ static void deliver6(struct engine *engine, int node, int iface, uint64_t t,
 	enum pkt6_walk_status status;
 
 	status = pkt6_walk(pkt->buf, &pkt->ip6, 0, &chain);
-	/* TODO: reassemble IPv6 fragments addressed to a node; until then
-	 * they are dropped, so IPv6 pings larger than the path MTU go
-	 * unanswered. */
+	if (status == PKT6_WALK_FRAGMENT) {
+		deliver_fragment6(engine, node, iface, t, pkt, &chain);
+		return;
+	}
 	if (status != PKT6_WALK_UPPER) {
 		reject_extension(engine, node, iface, t, pkt, status, &chain,
 				 &self);
@@ -432,9 +541,9 @@ static int forward6(struct engine *engine, int node, int iface, uint64_t t,
 		return -1;
 	}
 
-	/* IPv6 routers never fragment (RFC 8200 5). */
+	/* IPv6 routers never fragment (RFC 8200 5); the source does. */
 	mtu = topo->links[topo->ifaces[route->iface].link].mtu;
-	if (pkt->len > mtu) {
+	if (pkt->len > mtu && !originated) {
 		answer.type = PKT_ICMP6_PACKET_TOO_BIG;
 		answer.code = 0;
 		answer.rest = mtu;
@@ -452,6 +561,54 @@ static int forward6(struct engine *engine, int node, int iface, uint64_t t,
 	return next_iface;
 }
 
+/*
+ * Splits @pkt, which @node originated and which has no extension
+ * headers, into fragments of at most @mtu bytes (RFC 8200 4.5) and sends
+ * each to @next_iface.
+ */
+static void fragment6(struct engine *engine, int node, int next_iface,
+		      uint64_t t, const struct hop_packet *pkt, uint32_t mtu)
+{
+	size_t payload = pkt->len - PKT_IPV6_HDR;
+	size_t chunk_max = (mtu - PKT_IPV6_HDR - PKT_IPV6_FRAG_HDR) & ~7u;
+	int next_node = engine->topo->ifaces[next_iface].node;
+	uint32_t id = 0x10000u * (uint32_t)node + engine->ip_id[node]++;
+	uint8_t *out = engine_next_buffer(engine);
+	size_t offset;
+
+	if (!out) {
+		engine_drop(engine, node, -1, t, pkt, ENGINE_DROP_TOO_DEEP);
+		return;
+	}
+	for (offset = 0; offset < payload; offset += chunk_max) {
+		size_t chunk =
+		    payload - offset < chunk_max ? payload - offset : chunk_max;
+		bool more = offset + chunk < payload;
+		struct hop_packet frag = { .buf = out, .v6 = true };
+		uint8_t *fh = out + PKT_IPV6_HDR;
+		uint64_t arrival;
+
+		memcpy(out, pkt->buf, PKT_IPV6_HDR);
+		pkt_put16(out + 4, (uint16_t)(PKT_IPV6_FRAG_HDR + chunk));
+		out[6] = PKT6_NH_FRAGMENT;
+		fh[0] = pkt->ip6.next_header;
+		fh[1] = 0;
+		pkt_put16(fh + 2, (uint16_t)(offset | (more ? 1 : 0)));
+		pkt_put32(fh + 4, id);
+		memcpy(fh + PKT_IPV6_FRAG_HDR, pkt->buf + PKT_IPV6_HDR + offset,
+		       chunk);
+		frag.len = PKT_IPV6_HDR + PKT_IPV6_FRAG_HDR + chunk;
+		pkt6_parse(out, frag.len, &frag.ip6);
+
+		engine->depth++;
+		if (engine_cross_link(engine, node, next_iface, t, &frag,
+				      &arrival))
+			engine_walk6(engine, next_node, next_iface, arrival,
+				     &frag, false);
+		engine->depth--;
+	}
+}
+
 void engine_walk6(struct engine *engine, int node, int iface, uint64_t t,
 		  struct hop_packet *pkt, bool originated)
 {
@@ -460,6 +617,7 @@ void engine_walk6(struct engine *engine, int node, int iface, uint64_t t,
 	for (;;) {
 		const struct topo_node *n = &topo->nodes[node];
 		int next_iface;
+		uint32_t mtu;
 
 		/* IPv6 has no header checksum: a corrupted header shows only
 		 * if its version or length no longer parse. */
@@ -513,6 +671,11 @@ void engine_walk6(struct engine *engine, int node, int iface, uint64_t t,
 		next_iface = forward6(engine, node, iface, t, pkt, originated);
 		if (next_iface < 0)
 			return;
+		mtu = topo->links[topo->ifaces[next_iface].link].mtu;
+		if (pkt->len > mtu) {
+			fragment6(engine, node, next_iface, t, pkt, mtu);
+			return;
+		}
 		if (!engine_cross_link(engine, node, next_iface, t, pkt, &t))
 			return;
 		node = topo->ifaces[next_iface].node;

@@ -104,4 +104,10 @@ void engine_walk6(struct engine *engine, int node, int iface, uint64_t t,
 void engine_input6(struct engine *engine, int tun, uint64_t now_us,
 		   uint8_t *packet, size_t len, bool link_group);
 
+/* Sends time exceeded, fragment reassembly (3/1), about the first
+ * fragment @first of an IPv6 datagram @node gave up on at @t; with no
+ * first fragment (@len 0) it only counts. */
+void engine_expire6(struct engine *engine, int node, uint64_t t, uint8_t *first,
+		    size_t len);
+
 #endif

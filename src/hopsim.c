@@ -48,10 +48,12 @@ struct cli {
 };
 
 static const char usage_text[] =
-    "Usage: hopsim run [TOPOLOGY] [--netns NAME] [--queue SLOTS] [-v] [-q]\n"
+    "Usage: hopsim run [TOPOLOGY] [--netns NAME] [--seed N] [--queue SLOTS]\n"
+    "                  [-v] [-q]\n"
     "       hopsim check TOPOLOGY\n"
-    "       hopsim path TOPOLOGY DEST [--from TUN] [--max-ttl N]\n"
-    "       hopsim replay TOPOLOGY IN.pcap OUT.pcap [--from TUN] [-v]\n"
+    "       hopsim path TOPOLOGY DEST [--from TUN] [--max-ttl N] [-6]\n"
+    "       hopsim replay TOPOLOGY IN.pcap OUT.pcap [--from TUN] [--seed N]\n"
+    "                  [-v]\n"
     "       hopsim --help | --version\n";
 
 static const char help_text[] =
@@ -66,7 +68,8 @@ static const char help_text[] =
     "  check   validate TOPOLOGY and print its nodes, addresses and routes.\n"
     "  path    print what `traceroute -n DEST` from the kernel end of a TUN\n"
     "          device shows: one line per TTL, '<ttl> <address> [!H|!N|!X]'\n"
-    "          or '<ttl> *'.  DEST is an address or a node's name.\n"
+    "          or '<ttl> *', then 'pmtu <bytes>'.  DEST is an IPv4 or IPv6\n"
+    "          address or a node's name.\n"
     "  replay  carry the packets of capture IN.pcap through the topology\n"
     "          as if read from a TUN device, and write what comes back to\n"
     "          OUT.pcap, each stamped with the time it would leave.\n"
@@ -74,11 +77,16 @@ static const char help_text[] =
     "Options:\n"
     "  --netns NAME     run inside network namespace NAME, created as\n"
     "                   `ip netns add` does if missing and then removed at exit\n"
+    "  --seed N         seed every random choice (loss, jitter, corruption)\n"
+    "                   with N, from 0 to 2^64-1, so a run repeats exactly;\n"
+    "                   without it the seed comes from the clock and is\n"
+    "                   printed at start\n"
     "  --queue SLOTS    packets the delay lines hold at once (default 4096)\n"
     "  --from TUN       the TUN device a path or replay starts from (default:\n"
     "                   the first in the topology)\n"
     "  --max-ttl N      last TTL `path` prints, 1 to 255 (default 30)\n"
-    "  -v, --verbose    print one line per packet per hop (repeatable)\n"
+    "  -6, --ipv6       path: take a node's IPv6 address, not its IPv4 one\n"
+    "  -v, --verbose    print one line per packet per hop\n"
     "  -q, --quiet      print errors only\n"
     "  -h, --help       print this help\n"
     "  -V, --version    print the version\n"

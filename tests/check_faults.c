@@ -317,7 +317,7 @@ static enum reasm_result add(struct reasm *r, uint8_t *buf, size_t len,
 	struct pkt_ipv4 ip;
 
 	ck_assert_int_eq(pkt_ipv4_parse(buf, len, &ip), PKT_VALID);
-	return reasm_add(r, 0, buf, &ip, t, 30000000, slot);
+	return reasm_add4(r, 0, buf, &ip, t, 30000000, slot);
 }
 
 START_TEST(reasm_out_of_order_with_duplicate)
@@ -390,6 +390,7 @@ START_TEST(reasm_timeout_keeps_first_fragment)
 {
 	struct reasm *r = reasm_create();
 	uint8_t buf[1600], first[REASM_QUOTE_MAX];
+	bool v6;
 	uint64_t at;
 	size_t len, first_len;
 	int slot, node;
@@ -401,16 +402,17 @@ START_TEST(reasm_timeout_keeps_first_fragment)
 	ck_assert_uint_eq(reasm_next_expiry(r), 30000100);
 
 	ck_assert_int_eq(
-	    reasm_expire(r, 30000099, &node, &at, first, &first_len), 0);
+	    reasm_expire(r, 30000099, &node, &v6, &at, first, &first_len), 0);
 	ck_assert_int_eq(
-	    reasm_expire(r, 30000100, &node, &at, first, &first_len), 1);
+	    reasm_expire(r, 30000100, &node, &v6, &at, first, &first_len), 1);
 	ck_assert_uint_eq(at, 30000100);
 	ck_assert_uint_eq(first_len, REASM_QUOTE_MAX);
+	ck_assert(!v6);
 	ck_assert_uint_eq(pkt_get16(first + 4), 10);
 	/* The datagram without its first fragment expires with nothing to
 	 * quote. */
 	ck_assert_int_eq(
-	    reasm_expire(r, 40000000, &node, &at, first, &first_len), 1);
+	    reasm_expire(r, 40000000, &node, &v6, &at, first, &first_len), 1);
 	ck_assert_uint_eq(first_len, 0);
 	reasm_destroy(r);
 }
