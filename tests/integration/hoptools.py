@@ -78,6 +78,12 @@ def parse_path(text):
     return hops
 
 
+def parse_path_pmtu(text):
+    """Return N from the "pmtu N" line of `hopsim path` output, or None."""
+    m = re.search(r"^pmtu (\d+)$", text, re.MULTILINE)
+    return int(m.group(1)) if m else None
+
+
 def format_hops(hops):
     """Return @hops as the lines `hopsim path` would print, for messages."""
     return "\n".join(str(h) for h in hops)
@@ -240,6 +246,20 @@ def parse_tracepath(text):
     return TracepathResult(hops, reached, pmtu, hop_count, back)
 
 
+_TRACEPATH_PMTU_RE = re.compile(rf"^\s*(\d+):\s+({_IPV4})\s.*\bpmtu (\d+)")
+
+
+def tracepath_pmtu_changes(text):
+    """Return (ttl, address, pmtu) for each tracepath line that reports a
+    new path MTU, such as " 3:  198.18.1.2   2.159ms pmtu 1400"."""
+    changes = []
+    for line in text.splitlines():
+        m = _TRACEPATH_PMTU_RE.match(line)
+        if m:
+            changes.append((int(m.group(1)), m.group(2), int(m.group(3))))
+    return changes
+
+
 # ---------------------------------------------------------------------------
 # mtr --report (mtr-tiny 0.95)
 
@@ -360,6 +380,59 @@ def parse_ping(text):
     return result
 
 
+class PingLine(NamedTuple):
+    """One reply or error line of ping, in the order ping printed it."""
+
+    time_s: Optional[float]  # the -D timestamp (Unix time), or None
+    kind: str  # "reply" or "error"
+    addr: str
+    seq: Optional[int]
+    size: Optional[int]  # ICMP bytes of a reply ("3008 bytes from ...")
+    duplicate: bool  # a reply that ping marked "(DUP!)"
+    message: str  # an error's text after icmp_seq, e.g. "Destination Net Unreachable"
+
+
+_PING_LINE_RE = re.compile(
+    rf"^(?:\[([\d.]+)\] )?(?:(\d+) bytes from ({_IPV4}): icmp_seq=(\d+) .*?( \(DUP!\))?"
+    rf"|From ({_IPV4})(?: icmp_seq=(\d+))? (.*))$"
+)
+
+
+def parse_ping_lines(text):
+    """Parse every reply and error line of iputils ping, with or without
+    the "[UNIX-TIME] " prefix of ping -D, into PingLine objects."""
+    lines = []
+    for line in text.splitlines():
+        m = _PING_LINE_RE.match(line.rstrip())
+        if not m:
+            continue
+        time_s = float(m.group(1)) if m.group(1) else None
+        if m.group(3):
+            lines.append(
+                PingLine(
+                    time_s,
+                    "reply",
+                    m.group(3),
+                    int(m.group(4)),
+                    int(m.group(2)),
+                    m.group(5) is not None,
+                    "",
+                )
+            )
+        else:
+            seq = int(m.group(7)) if m.group(7) else None
+            lines.append(PingLine(time_s, "error", m.group(6), seq, None, False, m.group(8)))
+    return lines
+
+
+def ping_lost_seqs(text):
+    """Return the sorted icmp_seq numbers from 1 to "N packets transmitted"
+    that got no echo reply."""
+    stats = parse_ping(text)
+    answered = {line.seq for line in parse_ping_lines(text) if line.kind == "reply"}
+    return [seq for seq in range(1, (stats.transmitted or 0) + 1) if seq not in answered]
+
+
 # ---------------------------------------------------------------------------
 # `hopsim -v` trace lines
 
@@ -401,6 +474,21 @@ def parse_trace(text):
                 )
             )
     return lines
+
+
+_DROP_COUNTER_RE = re.compile(r"^hopsim:\s+dropped (\d+): (\S+)$")
+
+
+def parse_drop_counters(text):
+    """Return {REASON: N} from the "hopsim:   dropped N: REASON" lines
+    that `hopsim run` prints on stderr when it stops.  hopsim prints only
+    reasons with a non-zero count."""
+    counters = {}
+    for line in text.splitlines():
+        m = _DROP_COUNTER_RE.match(line.rstrip())
+        if m:
+            counters[m.group(2)] = int(m.group(1))
+    return counters
 
 
 # ---------------------------------------------------------------------------
@@ -556,6 +644,9 @@ class Hopsim:
         self._stderr = []
         self._lock = threading.Lock()
         self._running = threading.Event()
+        # Wall-clock time (time.time()) at which the "running" line was
+        # read, or None before it.  hopsim's timeline counts from about then.
+        self.running_at = None
         # A session of its own keeps a Ctrl-C in the terminal from reaching
         # hopsim directly, so the caller alone decides when it stops.
         self.proc = subprocess.Popen(
@@ -580,6 +671,7 @@ class Hopsim:
             with self._lock:
                 lines.append(line)
             if is_stderr and line.startswith("hopsim: running"):
+                self.running_at = time.time()
                 self._running.set()
         pipe.close()
 
