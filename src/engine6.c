@@ -716,8 +716,24 @@ void engine_input6(struct engine *engine, int tun, uint64_t now_us,
 	pkt.len = PKT_IPV6_HDR + pkt.ip6.payload_len;
 
 	/* The kernel's own router solicitations, MLD reports and neighbour
-	 * solicitations go to multicast groups: counted, never answered. */
+	 * solicitations go to multicast groups: counted, never answered.
+	 * The first router still processes Hop-by-Hop options, because an
+	 * option whose action bits are 10 asks for a parameter problem even
+	 * about a multicast packet (RFC 8200 4.2). */
 	if (pkt6_addr_is_multicast(&pkt.ip6.dst)) {
+		engine->depth = 0;
+		if (pkt.ip6.next_header == PKT6_NH_HOP_BY_HOP) {
+			struct pkt6_chain chain;
+			enum pkt6_walk_status status = pkt6_walk(
+			    packet, &pkt.ip6, PKT6_WALK_HBH_ONLY, &chain);
+
+			if (pkt6_walk_sends_error(status)) {
+				reject_extension(engine, router,
+						 dev->router_iface, now_us,
+						 &pkt, status, &chain, NULL);
+				return;
+			}
+		}
 		engine_drop(engine, router, dev->router_iface, now_us, &pkt,
 			    ENGINE_DROP_IPV6_MULTICAST);
 		return;

@@ -732,3 +732,134 @@ class Hopsim:
             self.proc.kill()
             self.wait(5.0)
         return status
+
+
+# ---------------------------------------------------------------------------
+# IPv6: `hopsim path` to an IPv6 destination, ping -6 and tracepath -6.
+# traceroute -6 -n and mtr -6 -n rows parse with parse_traceroute and
+# parse_mtr_report, which take any address token.
+
+# An IPv6 address as `-n` prints it (RFC 5952 form), or with an embedded
+# IPv4 address.  Loose on purpose: it only has to pick addresses out of
+# lines whose layout the regular expressions below fix.
+_IPV6 = r"[0-9A-Fa-f]*:[0-9A-Fa-f:.]*"
+
+_PATH6_RE = re.compile(rf"^(\d+) (\*|{_IPV6})(?: (!\S+))?$")
+
+
+def parse_path6(text):
+    """Parse `hopsim path` output for an IPv6 destination ("<ttl> <addr>
+    [!N|!X|!H|!<6>]" or "<ttl> *") into a list of Hop, skipping the
+    "pmtu N" line.  Raise ValueError on any other line."""
+    hops = []
+    for line in text.splitlines():
+        if not line.strip() or re.fullmatch(r"pmtu \d+", line.strip()):
+            continue
+        m = _PATH6_RE.match(line.strip())
+        if not m:
+            raise ValueError(f"unexpected line in hopsim path output: {line!r}")
+        addr = None if m.group(2) == "*" else m.group(2)
+        hops.append(Hop(int(m.group(1)), addr, m.group(3)))
+    return hops
+
+
+def hopsim_path6(hopsim, topology, dest, *options):
+    """Run `hopsim path TOPOLOGY DEST OPTIONS` and return (hops, Run).
+    DEST is an IPv6 address or a node's name, which gets -6 so that hopsim
+    resolves it to the node's IPv6 address.  Raise ValueError if the
+    command fails or prints anything unexpected."""
+    family = [] if ":" in str(dest) else ["-6"]
+    result = run([hopsim, "path", topology, dest, *family, *options], timeout=10)
+    if result.returncode != 0:
+        raise ValueError(f"hopsim path failed:\n{result.describe()}")
+    return parse_path6(result.stdout), result
+
+
+_PING6_REPLY_RE = re.compile(
+    rf"^\d+ bytes from ({_IPV6}): icmp_seq=(\d+) ttl=(\d+) time=([\d.]+) ms"
+)
+_PING6_LINE_RE = re.compile(
+    rf"^(?:\[([\d.]+)\] )?(?:(\d+) bytes from ({_IPV6}): icmp_seq=(\d+) .*?( \(DUP!\))?"
+    rf"|From ({_IPV6})(?: icmp_seq=(\d+))? (.*))$"
+)
+
+
+def parse_ping6(text):
+    """Parse `ping -6 -n` output (iputils 20221126) into a PingResult.  The
+    "ttl=" of a reply is its hop limit."""
+    result = PingResult([], None, None, None, None, None, None, None, [])
+    for line in text.splitlines():
+        m = _PING6_REPLY_RE.match(line)
+        if m:
+            result.replies.append(
+                PingReply(m.group(1), int(m.group(2)), int(m.group(3)), float(m.group(4)))
+            )
+            continue
+        if line.startswith("From ") and _PING6_LINE_RE.match(line.rstrip()):
+            result.errors.append(line)
+            continue
+        m = _PING_STATS_RE.search(line)
+        if m:
+            result.transmitted = int(m.group(1))
+            result.received = int(m.group(2))
+            result.loss_pct = float(m.group(3))
+            continue
+        m = _PING_RTT_RE.search(line)
+        if m:
+            (
+                result.rtt_min_ms,
+                result.rtt_avg_ms,
+                result.rtt_max_ms,
+                result.rtt_mdev_ms,
+            ) = (float(x) for x in m.groups())
+    return result
+
+
+def parse_ping6_lines(text):
+    """Parse every reply and error line of `ping -6 -n`, such as
+    "From 2001:db8:1::2 icmp_seq=1 Packet too big: mtu=1280", into
+    PingLine objects."""
+    lines = []
+    for line in text.splitlines():
+        m = _PING6_LINE_RE.match(line.rstrip())
+        if not m:
+            continue
+        time_s = float(m.group(1)) if m.group(1) else None
+        if m.group(3):
+            lines.append(
+                PingLine(
+                    time_s,
+                    "reply",
+                    m.group(3),
+                    int(m.group(4)),
+                    int(m.group(2)),
+                    m.group(5) is not None,
+                    "",
+                )
+            )
+        else:
+            seq = int(m.group(7)) if m.group(7) else None
+            lines.append(PingLine(time_s, "error", m.group(6), seq, None, False, m.group(8)))
+    return lines
+
+
+def ping6_lost_seqs(text):
+    """Return the sorted icmp_seq numbers from 1 to "N packets transmitted"
+    that got no echo reply in `ping -6 -n` output."""
+    stats = parse_ping6(text)
+    answered = {line.seq for line in parse_ping6_lines(text) if line.kind == "reply"}
+    return [seq for seq in range(1, (stats.transmitted or 0) + 1) if seq not in answered]
+
+
+_TRACEPATH6_PMTU_RE = re.compile(rf"^\s*(\d+):\s+({_IPV6})\s.*\bpmtu (\d+)")
+
+
+def tracepath6_pmtu_changes(text):
+    """Return (ttl, address, pmtu) for each `tracepath -6 -n` line that
+    reports a new path MTU, such as " 3:  2001:db8:1::2   2.055ms pmtu 1280"."""
+    changes = []
+    for line in text.splitlines():
+        m = _TRACEPATH6_PMTU_RE.match(line)
+        if m:
+            changes.append((int(m.group(1)), m.group(2), int(m.group(3))))
+    return changes
