@@ -25,6 +25,7 @@ struct datagram {
 };
 
 struct reasm {
+	int n_used; /* slots in use, so an idle pool answers at once */
 	struct datagram slots[REASM_SLOTS];
 };
 
@@ -36,6 +37,12 @@ struct reasm *reasm_create(void)
 void reasm_destroy(struct reasm *r)
 {
 	free(r);
+}
+
+static void discard(struct reasm *r, struct datagram *d)
+{
+	d->used = false;
+	r->n_used--;
 }
 
 static bool block_set(const struct datagram *d, size_t b)
@@ -78,6 +85,7 @@ static int find_slot(struct reasm *r, const struct reasm_fragment *f,
 	if (free_slot >= 0) {
 		struct datagram *d = &r->slots[free_slot];
 
+		r->n_used++;
 		d->used = true;
 		d->node = f->node;
 		d->v6 = f->v6;
@@ -159,20 +167,20 @@ enum reasm_result reasm_add(struct reasm *r, const struct reasm_fragment *f,
 		d->expires_us = now_us + timeout_us;
 
 	if (end + counted_header(d, f) > REASM_MAX_LEN) {
-		d->used = false;
+		discard(r, d);
 		return REASM_TOO_BIG;
 	}
 	if ((f->more && len % 8) || (d->payload_len && end > d->payload_len) ||
 	    (!f->more && d->payload_len && end != d->payload_len) ||
 	    (off == 0 && f->header_len > REASM_HDR_ROOM)) {
 		if (created)
-			d->used = false;
+			discard(r, d);
 		return REASM_INVALID;
 	}
 	if (any_received(d, off, end)) {
 		if (is_duplicate(d, off, end, f->data))
 			return REASM_DUPLICATE;
-		d->used = false;
+		discard(r, d);
 		return REASM_OVERLAP;
 	}
 
@@ -240,7 +248,7 @@ uint8_t *reasm_datagram(struct reasm *r, int slot, size_t *len)
 
 void reasm_release(struct reasm *r, int slot)
 {
-	r->slots[slot].used = false;
+	discard(r, &r->slots[slot]);
 }
 
 uint64_t reasm_next_expiry(const struct reasm *r)
@@ -248,6 +256,8 @@ uint64_t reasm_next_expiry(const struct reasm *r)
 	uint64_t next = UINT64_MAX;
 	int i;
 
+	if (r->n_used == 0)
+		return next;
 	for (i = 0; i < REASM_SLOTS; i++) {
 		if (r->slots[i].used && r->slots[i].expires_us < next)
 			next = r->slots[i].expires_us;
@@ -270,7 +280,7 @@ int reasm_expire(struct reasm *r, uint64_t now_us, int *node, bool *v6,
 		*expired_us = d->expires_us;
 		*first_len = d->hdr_len ? d->first_len : 0;
 		memcpy(first, d->first, *first_len);
-		d->used = false;
+		discard(r, d);
 		return 1;
 	}
 	return 0;
