@@ -50,6 +50,7 @@ static const char *const drop_names[ENGINE_DROP_COUNT] = {
 	[ENGINE_DROP_FRAGMENT6] = "ipv6-fragment-not-reassembled",
 	[ENGINE_DROP_ICMP_SILENT] = "icmp-silent",
 	[ENGINE_DROP_ICMP_RATE_LIMITED] = "icmp-rate-limited",
+	[ENGINE_DROP_ICMP_FRAG_NEEDED_OFF] = "frag-needed-off",
 };
 
 const char *engine_drop_name(enum engine_drop reason)
@@ -358,7 +359,7 @@ bool engine_icmp_permitted(struct engine *engine, int node, uint32_t dst,
 		return false;
 	}
 	if (is_pmtu && !icmp->frag_needed) {
-		engine->drops[ENGINE_DROP_ICMP_SILENT]++;
+		engine->drops[ENGINE_DROP_ICMP_FRAG_NEEDED_OFF]++;
 		return false;
 	}
 	if (engine->limiters[node] &&

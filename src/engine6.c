@@ -541,7 +541,7 @@ static int forward6(struct engine *engine, int node, int iface, uint64_t t,
 		return -1;
 	}
 
-	/* IPv6 routers never fragment (RFC 8200 5); the source does. */
+	/* IPv6 routers never fragment (RFC 8200 5): only the source does. */
 	mtu = topo->links[topo->ifaces[route->iface].link].mtu;
 	if (pkt->len > mtu && !originated) {
 		answer.type = PKT_ICMP6_PACKET_TOO_BIG;

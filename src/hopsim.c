@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* The hopsim command: parses options, reports errors, sets exit codes. */
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -475,6 +477,50 @@ static void print_hops(const struct topo_hop *hops, int n, bool is_ipv6)
  * Prints the hops to DEST, an address of either family or a node's
  * name, which @ipv6 resolves to its IPv6 address, and the path MTU.
  */
+static bool in_prefix6(const struct pkt_in6 *addr, const struct pkt_in6 *prefix,
+		       unsigned int plen)
+{
+	unsigned int whole = plen / 8, rest = plen % 8;
+
+	if (memcmp(addr->b, prefix->b, whole) != 0)
+		return false;
+	return rest == 0 || ((addr->b[whole] ^ prefix->b[whole]) &
+			     (0xff << (8 - rest))) == 0;
+}
+
+/* True when `hopsim run` routes @dst into TUN @tun: its own subnet or
+ * one of the prefixes it adds routes for. */
+static bool kernel_routes(const struct topology *topo, int tun, bool v6,
+			  uint32_t dst, const struct pkt_in6 *dst6)
+{
+	const struct topo_iface *k =
+	    &topo->ifaces[topo->tuns[tun].kernel_iface];
+	struct topo_prefix6 p6[512];
+	struct topo_prefix p4[512];
+	int i, n;
+
+	if (v6) {
+		if (k->plen6 && in_prefix6(dst6, &k->addr6, k->plen6))
+			return true;
+		n = topo_tun_prefixes6(topo, tun, p6, 512);
+		for (i = 0; i < n && i < 512; i++) {
+			if (in_prefix6(dst6, &p6[i].prefix, p6[i].plen))
+				return true;
+		}
+		return n > 512;
+	}
+	if (k->plen && (dst ^ k->addr) >> (32 - k->plen) == 0)
+		return true;
+	n = topo_tun_prefixes(topo, tun, p4, 512);
+	for (i = 0; i < n && i < 512; i++) {
+		if (p4[i].plen == 0 ||
+		    (dst ^ p4[i].prefix) >> (32 - p4[i].plen) == 0)
+			return true;
+	}
+	/* A topology this large is not checked. */
+	return n > 512;
+}
+
 static int cmd_path(const char *path, const char *dest, const char *from,
 		    int max_ttl, bool ipv6)
 {
@@ -516,6 +562,11 @@ static int cmd_path(const char *path, const char *dest, const char *from,
 		return EXIT_INVALID;
 	}
 
+	if (!kernel_routes(topo, tun, is_ipv6, dst, &dst6))
+		fprintf(
+		    stderr,
+		    "hopsim: note: hopsim does not route %s into %s, so the kernel answers traceroute with 'Network is unreachable' unless a route for it is added; the hops below are what the topology does with it\n",
+		    dest, topo->tuns[tun].name);
 	if (is_ipv6) {
 		n = topo_path6(topo, tun, &dst6, max_ttl, hops, 256);
 		mtu = topo_path_mtu6(topo, tun, &dst6);
@@ -693,8 +744,29 @@ static void trace_event(void *ctx, const struct engine_event *ev)
 	       decision);
 }
 
+/* True when the current namespace has a device other than lo, whose
+ * name goes to @name. */
+static bool netns_device_in_use(char *name, size_t size)
+{
+	struct if_nameindex *list = if_nameindex(), *i;
+	bool found = false;
+
+	if (!list)
+		return false;
+	for (i = list; i->if_index; i++) {
+		if (strcmp(i->if_name, "lo") != 0) {
+			snprintf(name, size, "%s", i->if_name);
+			found = true;
+			break;
+		}
+	}
+	if_freenameindex(list);
+	return found;
+}
+
 static void teardown(struct cli *cli, struct run_state *st)
 {
+	char busy[IF_NAMESIZE + 1];
 	struct io_error err;
 	int i;
 
@@ -706,7 +778,15 @@ static void teardown(struct cli *cli, struct run_state *st)
 			close(st->fds[i]);
 	}
 	free(st->fds);
-	if (st->netns_created && io_netns_remove(st->netns, &err) < 0)
+	if (!st->netns_created)
+		return;
+	if (netns_device_in_use(busy, sizeof(busy))) {
+		say(cli, LOG_WARN,
+		    "%s: not removing the namespace: device %s is still in it (another program or hopsim uses it; remove it with `ip netns del %s`)",
+		    st->netns, busy, st->netns);
+		return;
+	}
+	if (io_netns_remove(st->netns, &err) < 0)
 		say(cli, LOG_ERROR, "%s", err.message);
 }
 
@@ -877,6 +957,28 @@ static int setup_tun(struct cli *cli, struct run_state *st, int t,
 	return ret;
 }
 
+/*
+ * Warns about prefixes outside 198.18.0.0/15, the range set aside for
+ * tests (RFC 2544): in a namespace shared with real traffic, hopsim
+ * captures what the kernel sends to them.
+ */
+static void warn_outside_ranges(struct cli *cli, const struct io_prefix *p,
+				int n)
+{
+	char text[24];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i].plen >= 15 &&
+		    (p[i].prefix >> 17) == (0xc6120000u >> 17))
+			continue;
+		format_prefix(p[i].prefix, p[i].plen, text, sizeof(text));
+		say(cli, LOG_WARN,
+		    "%s is outside 198.18.0.0/15: traffic this namespace sends there goes into the simulation",
+		    text);
+	}
+}
+
 static int output_packet(void *ctx, int tun, uint64_t due_us,
 			 const uint8_t *packet, size_t len)
 {
@@ -907,6 +1009,8 @@ static int setup(struct cli *cli, struct run_state *st, size_t queue_slots,
 	if (n < 0)
 		return n;
 	ret = io_net_check_overlap(st->net, prefixes, n, err);
+	if (ret == 0)
+		warn_outside_ranges(cli, prefixes, n);
 	free(prefixes);
 	if (ret == 0)
 		ret = check_overlap6(topo, st->net, err);
@@ -951,8 +1055,13 @@ static void report_counters(struct cli *cli, struct run_state *st)
 	    s->packets_read, s->packets_written, s->write_errors,
 	    s->queue_full + s->too_big);
 	for (i = 0; i < ENGINE_DROP_COUNT; i++) {
+		bool suppressed = i == ENGINE_DROP_ICMP_SILENT ||
+				  i == ENGINE_DROP_ICMP_RATE_LIMITED ||
+				  i == ENGINE_DROP_ICMP_FRAG_NEEDED_OFF;
+
 		if (drops[i])
-			say(cli, LOG_INFO, "  dropped %" PRIu64 ": %s",
+			say(cli, LOG_INFO, "  %s %" PRIu64 ": %s",
+			    suppressed ? "ICMP errors not sent" : "dropped",
 			    drops[i], engine_drop_name((enum engine_drop)i));
 	}
 }
@@ -979,7 +1088,11 @@ static int cmd_run(struct cli *cli, const char *path, const char *netns,
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
+	/* A closed pipe on -v output must not kill hopsim before it tears
+	 * down what it set up. */
+	signal(SIGPIPE, SIG_IGN);
 
 	ret = setup(cli, &st, queue_slots, &err);
 	if (ret < 0) {
@@ -1007,6 +1120,16 @@ out:
 	return status;
 }
 
+/* True when @a and @b name the same existing file. */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	if (stat(a, &sa) < 0 || stat(b, &sb) < 0)
+		return false;
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
 static int cmd_replay(struct cli *cli, const char *path, const char *in,
 		      const char *out, const char *from)
 {
@@ -1031,6 +1154,13 @@ static int cmd_replay(struct cli *cli, const char *path, const char *in,
 		return EXIT_INVALID;
 	}
 
+	if (same_file(in, out)) {
+		say(cli, LOG_ERROR,
+		    "replay: %s is both the input and the output capture; name another file for the output",
+		    out);
+		topo_destroy(topo);
+		return EXIT_USAGE;
+	}
 	ret = io_pcap_replay(topo, tun, cli->seed, in, out,
 			     cli->level >= LOG_DEBUG ? trace_event : NULL, &st,
 			     &stats, &err);

@@ -92,6 +92,7 @@ struct io_loop *io_loop_create(const int *fds, int n_fds, size_t queue_slots,
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
 	loop->signal_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (loop->signal_fd < 0) {
 		fail(err, "signalfd");

@@ -4223,6 +4223,79 @@ static void ld_nomem(struct loader *ld)
 		 "%s: out of memory while loading the topology", ld->name);
 }
 
+/* Rejects the first YAML alias under @node. */
+static int ld_check_aliases(struct loader *ld, struct fy_node *node)
+{
+	struct fy_node_pair *pair;
+	struct fy_node *item;
+	void *iter = NULL;
+	int ret = 0;
+
+	if (!node)
+		return 0;
+	if (fy_node_is_alias(node))
+		return ld_fail(
+		    ld, node, NULL, -1,
+		    "YAML aliases such as '*%s' are not supported in topology files; write the value out",
+		    fy_node_get_scalar0(node) ? fy_node_get_scalar0(node)
+					      : "name");
+	if (fy_node_is_mapping(node)) {
+		while (ret == 0 &&
+		       (pair = fy_node_mapping_iterate(node, &iter))) {
+			ret = ld_check_aliases(ld, fy_node_pair_key(pair));
+			if (ret == 0)
+				ret = ld_check_aliases(
+				    ld, fy_node_pair_value(pair));
+		}
+	} else if (fy_node_is_sequence(node)) {
+		while (ret == 0 &&
+		       (item = fy_node_sequence_iterate(node, &iter)))
+			ret = ld_check_aliases(ld, item);
+	}
+	return ret;
+}
+
+/* Returns the number of items of the top-level collection @key. */
+static int ld_count(struct fy_node *root, const char *key,
+		    struct fy_node **node)
+{
+	*node = fy_node_mapping_lookup_by_string(root, key, FY_NT);
+	if (!*node)
+		return 0;
+	if (fy_node_is_sequence(*node))
+		return fy_node_sequence_item_count(*node);
+	if (fy_node_is_mapping(*node))
+		return fy_node_mapping_item_count(*node);
+	return 0;
+}
+
+/*
+ * Rejects topologies past TOPO_MAX_NODES nodes or TOPO_MAX_LINKS links
+ * before anything else reads them: routes grow with the square of the
+ * node count.
+ */
+static int ld_check_size(struct loader *ld, struct fy_node *root)
+{
+	struct fy_node *routers, *hosts, *tuns, *links;
+	int nodes, n_links;
+
+	if (!root || !fy_node_is_mapping(root))
+		return 0;
+	nodes = ld_count(root, "routers", &routers) +
+		ld_count(root, "hosts", &hosts) + ld_count(root, "tun", &tuns);
+	n_links = ld_count(root, "links", &links);
+	if (nodes > TOPO_MAX_NODES)
+		return ld_fail(
+		    ld, routers ? routers : hosts, NULL, 0,
+		    "%d routers, hosts and TUN devices: at most %d are supported",
+		    nodes, TOPO_MAX_NODES);
+	if (n_links > TOPO_MAX_LINKS)
+		return ld_fail(ld, links, NULL, 0,
+			       "%d links: at most %d are supported", n_links,
+			       TOPO_MAX_LINKS);
+	return 0;
+}
+
 struct topology *topo_load_string(const char *name, const char *text,
 				  size_t len, struct topo_error *err)
 {
@@ -4246,14 +4319,20 @@ struct topology *topo_load_string(const char *name, const char *text,
 	if (!ld.topo->source)
 		goto out;
 
-	cfg.flags = FYPCF_QUIET | FYPCF_RESOLVE_DOCUMENT;
+	/* Aliases are not resolved: a few nested ones can expand to more
+	 * nodes than memory holds, so they are rejected instead. */
+	cfg.flags = FYPCF_QUIET;
 	cfg.diag = ld.diag;
 	doc = fy_document_build_from_string(&cfg, text, len);
 	if (!doc || fy_diag_got_error(ld.diag)) {
 		ret = ld_yaml_error(&ld);
 		goto out;
 	}
-	ret = ld_parse_root(&ld, fy_document_root(doc));
+	ret = ld_check_aliases(&ld, fy_document_root(doc));
+	if (ret == 0)
+		ret = ld_check_size(&ld, fy_document_root(doc));
+	if (ret == 0)
+		ret = ld_parse_root(&ld, fy_document_root(doc));
 	if (ret == 0)
 		ret = ld_build(&ld);
 out:

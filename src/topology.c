@@ -2402,6 +2402,11 @@ static bool topo_trace_probe(const struct topology *topo, int in_iface,
 		default:
 			break;
 		}
+		/* A directed broadcast is dropped silently before the TTL
+		 * check, as the engine does (RFC 2644). */
+		next = topo_next_iface(topo, dst, route);
+		if (next == -2)
+			return false;
 		if (remaining == 1) {
 			topo_hop_error(topo, hop, cur, in_iface, src,
 				       TOPO_HOP_TIME_EXCEEDED);
@@ -2409,9 +2414,6 @@ static bool topo_trace_probe(const struct topology *topo, int in_iface,
 		}
 		remaining--;
 
-		next = topo_next_iface(topo, dst, route);
-		if (next == -2)
-			return false;
 		/* Address resolution fails: no interface has @dst. */
 		if (next < 0)
 			return topo_hop_unreachable(topo, hop, cur, in_iface,

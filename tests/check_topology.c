@@ -505,10 +505,12 @@ START_TEST(path_unowned_connected_address)
 	ck_assert_int_eq(n, 3);
 	check_hop(hops, 2, TOPO_HOP_REACHED, "198.18.5.2");
 
-	/* The subnet's broadcast address is dropped without an error. */
+	/* The subnet's broadcast address is dropped without an error, even
+	 * at the TTL that ends on r2. */
 	n = trace(topo, "198.18.5.255", hops, 4);
 	ck_assert_int_eq(n, 4);
-	check_hop(hops, 1, TOPO_HOP_TIME_EXCEEDED, "198.18.1.2");
+	check_hop(hops, 0, TOPO_HOP_TIME_EXCEEDED, "198.18.0.2");
+	check_hop(hops, 1, TOPO_HOP_SILENT, NULL);
 	check_hop(hops, 2, TOPO_HOP_SILENT, NULL);
 	check_hop(hops, 3, TOPO_HOP_SILENT, NULL);
 	topo_destroy(topo);
@@ -1994,6 +1996,43 @@ START_TEST(error_loopback_conflicts)
 }
 END_TEST
 
+START_TEST(load_rejects_alias)
+{
+	static const char yaml[] = "tun: { hop0: r1 }\n"
+				   "routers: &r [r1, r2]\n"
+				   "hosts: *r\n"
+				   "links: [r1 -- r2]\n";
+	struct topo_error err;
+	struct topology *topo =
+	    topo_load_string("lab.yaml", yaml, strlen(yaml), &err);
+
+	ck_assert_ptr_null(topo);
+	ck_assert_str_eq(
+	    err.message,
+	    "lab.yaml:3:8: YAML aliases such as '*r' are not supported in topology files; write the value out");
+}
+END_TEST
+
+START_TEST(load_rejects_too_many_nodes)
+{
+	struct topo_error err;
+	struct topology *topo;
+	size_t cap = 32 + (size_t)(TOPO_MAX_NODES + 1) * 8, len;
+	char *yaml = malloc(cap);
+	int i;
+
+	ck_assert_ptr_nonnull(yaml);
+	len = (size_t)snprintf(yaml, cap, "tun: { hop0: r0 }\nrouters:\n");
+	for (i = 0; i < TOPO_MAX_NODES; i++)
+		len += (size_t)snprintf(yaml + len, cap - len, "- r%d\n", i);
+	topo = topo_load_string("big.yaml", yaml, len, &err);
+	ck_assert_ptr_null(topo);
+	ck_assert_msg(strstr(err.message, "at most 2048 are supported"),
+		      "unexpected message: %s", err.message);
+	free(yaml);
+}
+END_TEST
+
 Suite *topology_suite(void)
 {
 	Suite *s = suite_create("topology");
@@ -2003,6 +2042,8 @@ Suite *topology_suite(void)
 	TCase *faults = tcase_create("faults");
 
 	tcase_add_test(model, default_addresses);
+	tcase_add_test(model, load_rejects_alias);
+	tcase_add_test(model, load_rejects_too_many_nodes);
 	tcase_add_test(model, default_model);
 	tcase_add_test(model, default_routes_r3);
 	tcase_add_test(model, default_addr_owner);

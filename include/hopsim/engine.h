@@ -58,6 +58,7 @@ enum engine_drop {
 	/* Not packets dropped but ICMP errors not sent, and why. */
 	ENGINE_DROP_ICMP_SILENT,
 	ENGINE_DROP_ICMP_RATE_LIMITED,
+	ENGINE_DROP_ICMP_FRAG_NEEDED_OFF,
 	ENGINE_DROP_COUNT
 };
 

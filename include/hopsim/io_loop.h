@@ -3,7 +3,7 @@
  * The event loop of `hopsim run`: reads packets from the TUN devices into
  * the engine, holds what the engine sends back in a delay queue, and
  * writes each packet to its TUN device when it is due.  It stops on
- * SIGINT or SIGTERM, which the caller must have blocked beforehand.
+ * SIGINT, SIGTERM or SIGHUP, which the caller must have blocked.
  */
 #ifndef HOPSIM_IO_LOOP_H
 #define HOPSIM_IO_LOOP_H
@@ -43,7 +43,7 @@ int io_loop_output(void *ctx, int tun, uint64_t due_us, const uint8_t *packet,
 		   size_t len);
 
 /*
- * Runs until SIGINT or SIGTERM arrives.  Returns the signal number, or a
+ * Runs until SIGINT, SIGTERM or SIGHUP arrives.  Returns the signal number, or a
  * negative errno with @err filled when a system call fails.
  */
 int io_loop_run(struct io_loop *loop, struct engine *engine,

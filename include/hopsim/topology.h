@@ -19,6 +19,10 @@
 #define TOPO_NAME_MAX	  32
 #define TOPO_IFNAME_MAX	  16 /* IFNAMSIZ */
 #define TOPO_MAX_TCP_OPEN 64
+/* Routes grow with the square of the node count: 2048 nodes need about
+ * 200 MB for them (an estimate from the route size). */
+#define TOPO_MAX_NODES 2048
+#define TOPO_MAX_LINKS 8192
 
 /* Defaults that a topology file may override. */
 #define TOPO_DEFAULT_MTU	      1500
