@@ -1027,6 +1027,10 @@ void engine_poll(struct engine *engine, uint64_t now_us)
 		   now_us) {
 		/* The loader checked every event against the topology. */
 		topo_apply_event(topo, &topo->events[engine->next_event]);
+		if (engine->ops.timeline)
+			engine->ops.timeline(engine->ctx,
+					     &topo->events[engine->next_event],
+					     now_us);
 		engine->next_event++;
 	}
 	if (reasm_next_expiry(engine->reasm) <= now_us)

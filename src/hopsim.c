@@ -979,6 +979,19 @@ static void warn_outside_ranges(struct cli *cli, const struct io_prefix *p,
 	}
 }
 
+/* Logs a timeline event as the engine applies it. */
+static void log_timeline(void *ctx, const struct topo_event *event,
+			 uint64_t now_us)
+{
+	const struct run_state *st = ctx;
+	char text[256];
+
+	(void)now_us;
+	say(st->cli, LOG_INFO, "timeline at %.3f s: %s",
+	    (double)event->at_us / 1e6,
+	    topo_format_event(st->cli->topo, event, text, sizeof(text)));
+}
+
 static int output_packet(void *ctx, int tun, uint64_t due_us,
 			 const uint8_t *packet, size_t len)
 {
@@ -991,7 +1004,10 @@ static int setup(struct cli *cli, struct run_state *st, size_t queue_slots,
 		 struct io_error *err)
 {
 	const struct topology *topo = cli->topo;
-	struct engine_ops ops = { .output = output_packet };
+	struct engine_ops ops = {
+		.output = output_packet,
+		.timeline = log_timeline,
+	};
 	struct io_prefix *prefixes = NULL;
 	uint32_t slot_size = PKT_ICMP4_ERR_MAX;
 	int i, n, ret;

@@ -237,8 +237,9 @@ size_t pkt_tcp_build_answer(uint8_t *out, size_t cap, const uint8_t *orig,
 	if (flags & PKT_TCP_FIN)
 		seg_len++;
 
-	if (open) {
-		if ((flags & (PKT_TCP_SYN | PKT_TCP_ACK)) != PKT_TCP_SYN)
+	if (open && !(flags & PKT_TCP_ACK)) {
+		/* Linux drops SYN with FIN; a listener ignores the rest. */
+		if ((flags & (PKT_TCP_SYN | PKT_TCP_FIN)) != PKT_TCP_SYN)
 			return 0;
 		tcp_len = PKT_TCP_MIN_HDR + 4;
 		answer_flags = PKT_TCP_SYN | PKT_TCP_ACK;
@@ -262,7 +263,7 @@ size_t pkt_tcp_build_answer(uint8_t *out, size_t cap, const uint8_t *orig,
 
 	otcp = out + PKT_IPV4_MIN_HDR;
 	tcp_write(otcp, tcp_len, tcp, seq, ack, answer_flags);
-	if (open) {
+	if (answer_flags & PKT_TCP_SYN) {
 		otcp[20] = TCP_OPT_MSS;
 		otcp[21] = 4;
 		pkt_put16(otcp + 22, mss);

@@ -665,8 +665,9 @@ static bool tcp_choose_answer(const uint8_t *tcp, size_t seg_len, bool open,
 		data_len++;
 
 	answer->len = PKT_TCP_MIN_HDR;
-	if (open) {
-		if ((flags & (PKT_TCP_SYN | PKT_TCP_ACK)) != PKT_TCP_SYN)
+	if (open && !(flags & PKT_TCP_ACK)) {
+		/* Linux drops SYN with FIN; a listener ignores the rest. */
+		if ((flags & (PKT_TCP_SYN | PKT_TCP_FIN)) != PKT_TCP_SYN)
 			return false;
 		answer->len = PKT_TCP_MIN_HDR + 4;
 		answer->flags = PKT_TCP_SYN | PKT_TCP_ACK;
@@ -713,7 +714,7 @@ size_t pkt6_tcp_build_answer(uint8_t *out, size_t cap, const uint8_t *orig,
 	otcp = out + PKT_IPV6_HDR;
 	tcp_write(otcp, answer.len, orig + skip.off, answer.seq, answer.ack,
 		  answer.flags);
-	if (open) {
+	if (answer.flags & PKT_TCP_SYN) {
 		otcp[20] = TCP_OPT_MSS;
 		otcp[21] = 4;
 		pkt_put16(otcp + 22, mss);

@@ -256,16 +256,29 @@ START_TEST(tcp_no_answer_to_rst_or_open_ack)
 {
 	uint8_t seg[sizeof(vec_tcp_ack)];
 	uint8_t out[80];
+	size_t len;
 
-	ck_assert_uint_eq(pkt_tcp_build_answer(out, sizeof(out), vec_tcp_ack,
-					       sizeof(vec_tcp_ack), true, 0,
-					       1460, 64, 1),
-			  0);
+	/* A stray ACK to a listening port gets the same RST a closed port
+	 * sends (RFC 9293 3.10.7.2). */
+	len = pkt_tcp_build_answer(out, sizeof(out), vec_tcp_ack,
+				   sizeof(vec_tcp_ack), true, 0, 1460, 64,
+				   0x3002);
+	assert_bytes(out, len, vec_tcp_rst_for_ack,
+		     sizeof(vec_tcp_rst_for_ack));
+
 	memcpy(seg, vec_tcp_ack, sizeof(seg));
 	seg[20 + 13] = PKT_TCP_RST;
 	ck_assert_uint_eq(pkt_tcp_build_answer(out, sizeof(out), seg,
 					       sizeof(seg), false, 0, 1460, 64,
 					       1),
+			  0);
+
+	/* SYN with FIN to a listening port: dropped, as Linux does. */
+	memcpy(seg, vec_tcp_syn80, sizeof(vec_tcp_syn80));
+	seg[20 + 13] = PKT_TCP_SYN | PKT_TCP_FIN;
+	ck_assert_uint_eq(pkt_tcp_build_answer(out, sizeof(out), seg,
+					       sizeof(vec_tcp_syn80), true, 0,
+					       1460, 64, 1),
 			  0);
 }
 END_TEST

@@ -570,11 +570,14 @@ START_TEST(tcp_no_answer_to_rst_or_open_ack)
 {
 	uint8_t seg[sizeof(vec6_tcp_ack)];
 	uint8_t out[100];
+	size_t len;
 
-	ck_assert_uint_eq(pkt6_tcp_build_answer(out, sizeof(out), vec6_tcp_ack,
-						sizeof(vec6_tcp_ack), true, 0,
-						1440, 64),
-			  0);
+	/* A stray ACK to a listening port gets the RST a closed port sends
+	 * (RFC 9293 3.10.7.2). */
+	len = pkt6_tcp_build_answer(out, sizeof(out), vec6_tcp_ack,
+				    sizeof(vec6_tcp_ack), true, 0, 1440, 64);
+	ck_assert_uint_eq(len, sizeof(vec6_tcp_rst_for_ack));
+	ck_assert_int_eq(memcmp(out, vec6_tcp_rst_for_ack, len), 0);
 	memcpy(seg, vec6_tcp_ack, sizeof(seg));
 	seg[40 + 13] = PKT_TCP_RST;
 	ck_assert_uint_eq(pkt6_tcp_build_answer(out, sizeof(out), seg,

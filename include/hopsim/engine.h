@@ -100,6 +100,9 @@ struct engine_ops {
 		      const uint8_t *packet, size_t len);
 	/* Receives one trace event per packet per hop; may be NULL. */
 	void (*trace)(void *ctx, const struct engine_event *event);
+	/* Learns of each timeline event as it is applied; may be NULL. */
+	void (*timeline)(void *ctx, const struct topo_event *event,
+			 uint64_t now_us);
 };
 
 struct engine;

@@ -151,12 +151,15 @@ size_t pkt_icmp4_build_error(uint8_t *out, size_t cap,
 size_t pkt_icmp4_echo_reply(uint8_t *buf, size_t len, uint8_t ttl, uint16_t id);
 
 /*
- * Builds into @out the TCP segment a listener sends in answer to the
- * segment in @orig (a valid IPv4 datagram): SYN-ACK with an MSS option
- * of @mss when @open and the segment is a bare SYN, otherwise an RST as
- * RFC 9293 3.10.7.1 gives for a closed port.  Returns 0 when no answer
- * is due (the segment carries RST, or the port is open and it is not a
- * SYN), else the length written.  @isn is the SYN-ACK's sequence number.
+ * Builds into @out the TCP segment a stateless listener sends in answer
+ * to the segment in @orig (a valid IPv4 datagram): SYN-ACK with an MSS
+ * option of @mss when @open and the segment is a bare SYN; an RST for
+ * any segment with ACK, as RFC 9293 3.10.7 gives for a closed port and
+ * for a listening one; and RST-ACK for other segments to a closed port.
+ * Returns 0 when no answer is due (the segment carries RST, or the port
+ * is open and the segment has neither ACK nor a bare SYN, such as SYN
+ * with FIN, which Linux drops), else the length written.  @isn is the
+ * SYN-ACK's sequence number.
  */
 size_t pkt_tcp_build_answer(uint8_t *out, size_t cap, const uint8_t *orig,
 			    size_t orig_len, bool open, uint32_t isn,
