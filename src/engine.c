@@ -500,7 +500,7 @@ static bool transport_checksum_ok(const struct hop_packet *pkt,
 	return csum_fold(csum_partial(l4, l4_len, sum)) == 0;
 }
 
-static bool tcp_port_open(const struct topo_node *n, uint16_t port)
+bool engine_tcp_port_open(const struct topo_node *n, uint16_t port)
 {
 	int i;
 
@@ -554,7 +554,7 @@ static void deliver_tcp(struct engine *engine, int node, int iface, uint64_t t,
 	}
 
 	route_back(topo, node, pkt->ip.src, NULL, &mtu);
-	open = tcp_port_open(n, pkt_get16(tcp + 2));
+	open = engine_tcp_port_open(n, pkt_get16(tcp + 2));
 	len =
 	    pkt_tcp_build_answer(out, ENGINE_BUF_SIZE, pkt->buf, pkt->len, open,
 				 tcp_isn(pkt->buf, tcp), (uint16_t)(mtu - 40),
@@ -569,6 +569,22 @@ static void deliver_tcp(struct engine *engine, int node, int iface, uint64_t t,
 	originate_nested(engine, node, t, out, len);
 }
 
+enum engine_drop engine_reasm_drop(enum reasm_result result)
+{
+	switch (result) {
+	case REASM_DUPLICATE:
+		return ENGINE_DROP_REASM_DUPLICATE;
+	case REASM_OVERLAP:
+		return ENGINE_DROP_REASM_OVERLAP;
+	case REASM_TOO_BIG:
+		return ENGINE_DROP_REASM_TOO_BIG;
+	case REASM_INVALID:
+		return ENGINE_DROP_REASM_INVALID;
+	default:
+		return ENGINE_DROP_REASM_FULL;
+	}
+}
+
 static void deliver(struct engine *engine, int node, int iface, uint64_t t,
 		    struct hop_packet *pkt);
 
@@ -577,13 +593,6 @@ static void deliver(struct engine *engine, int node, int iface, uint64_t t,
 static void deliver_fragment(struct engine *engine, int node, int iface,
 			     uint64_t t, struct hop_packet *pkt)
 {
-	static const enum engine_drop reasons[] = {
-		[REASM_DUPLICATE] = ENGINE_DROP_REASM_DUPLICATE,
-		[REASM_OVERLAP] = ENGINE_DROP_REASM_OVERLAP,
-		[REASM_TOO_BIG] = ENGINE_DROP_REASM_TOO_BIG,
-		[REASM_INVALID] = ENGINE_DROP_REASM_INVALID,
-		[REASM_FULL] = ENGINE_DROP_REASM_FULL,
-	};
 	struct hop_packet whole = { 0 };
 	enum reasm_result result;
 	int slot;
@@ -591,7 +600,8 @@ static void deliver_fragment(struct engine *engine, int node, int iface,
 	result = reasm_add4(engine->reasm, node, pkt->buf, &pkt->ip, t,
 			    engine->topo->nodes[node].reasm_timeout_us, &slot);
 	if (result != REASM_INCOMPLETE && result != REASM_COMPLETE) {
-		engine_drop(engine, node, iface, t, pkt, reasons[result]);
+		engine_drop(engine, node, iface, t, pkt,
+			    engine_reasm_drop(result));
 		return;
 	}
 	engine_decide(engine, node, iface, t, pkt, ENGINE_DELIVERED, NULL);

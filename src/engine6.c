@@ -210,17 +210,6 @@ static void deliver_icmp6(struct engine *engine, int node, int iface,
 	originate6(engine, node, t + n->icmp.delay_us, pkt->buf, len);
 }
 
-static bool tcp_port_open(const struct topo_node *n, uint16_t port)
-{
-	int i;
-
-	for (i = 0; i < n->n_tcp_open; i++) {
-		if (n->tcp_open[i] == port)
-			return true;
-	}
-	return false;
-}
-
 static void deliver_tcp6(struct engine *engine, int node, int iface, uint64_t t,
 			 struct hop_packet *pkt, size_t off)
 {
@@ -250,7 +239,7 @@ static void deliver_tcp6(struct engine *engine, int node, int iface, uint64_t t,
 	isn = peer_key(&pkt->ip6.src) ^ (uint32_t)pkt_get32(pkt->buf + off);
 	len = pkt6_tcp_build_answer(
 	    out, ENGINE_BUF_SIZE, pkt->buf, pkt->len,
-	    tcp_port_open(n, pkt_get16(pkt->buf + off + 2)), isn,
+	    engine_tcp_port_open(n, pkt_get16(pkt->buf + off + 2)), isn,
 	    (uint16_t)(mtu - PKT_IPV6_HDR - PKT_TCP_MIN_HDR), n->ttl);
 	if (!len) {
 		engine_decide(engine, node, iface, t, pkt, ENGINE_DELIVERED,
@@ -333,13 +322,6 @@ static void deliver_fragment6(struct engine *engine, int node, int iface,
 			      uint64_t t, struct hop_packet *pkt,
 			      const struct pkt6_chain *chain)
 {
-	static const enum engine_drop reasons[] = {
-		[REASM_DUPLICATE] = ENGINE_DROP_REASM_DUPLICATE,
-		[REASM_OVERLAP] = ENGINE_DROP_REASM_OVERLAP,
-		[REASM_TOO_BIG] = ENGINE_DROP_REASM_TOO_BIG,
-		[REASM_INVALID] = ENGINE_DROP_REASM_INVALID,
-		[REASM_FULL] = ENGINE_DROP_REASM_FULL,
-	};
 	size_t data_off = (size_t)chain->frag_hdr_off + PKT_IPV6_FRAG_HDR;
 	uint8_t header[REASM_HDR_ROOM];
 	struct reasm_fragment frag = {
@@ -365,7 +347,8 @@ static void deliver_fragment6(struct engine *engine, int node, int iface,
 	result = reasm_add(engine->reasm, &frag, t,
 			   engine->topo->nodes[node].reasm_timeout_us, &slot);
 	if (result != REASM_INCOMPLETE && result != REASM_COMPLETE) {
-		engine_drop(engine, node, iface, t, pkt, reasons[result]);
+		engine_drop(engine, node, iface, t, pkt,
+			    engine_reasm_drop(result));
 		return;
 	}
 	engine_decide(engine, node, iface, t, pkt, ENGINE_DELIVERED, NULL);

@@ -94,6 +94,12 @@ bool engine_cross_link(struct engine *engine, int node, int next_iface,
 bool engine_icmp_permitted(struct engine *engine, int node, uint32_t dst,
 			   uint8_t type, uint8_t code, uint64_t t, bool v6);
 
+/* True when @n lists TCP @port as open. */
+bool engine_tcp_port_open(const struct topo_node *n, uint16_t port);
+
+/* The drop reason for a fragment reasm_add() did not keep. */
+enum engine_drop engine_reasm_drop(enum reasm_result result);
+
 /* Carries @pkt from @node onward by its family's rules. */
 void engine_walk(struct engine *engine, int node, int iface, uint64_t t,
 		 struct hop_packet *pkt, bool originated);
