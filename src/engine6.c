@@ -592,6 +592,58 @@ static void fragment6(struct engine *engine, int node, int next_iface,
 	}
 }
 
+/*
+ * Ends @pkt, whose link-local source cannot leave the link it came in
+ * on: destination unreachable, beyond scope of source (1/2, RFC 4443
+ * 3.1), from @node's link-local address on @iface and straight back over
+ * that link, since no route leads to a link-local address.
+ */
+static void reject_beyond_scope(struct engine *engine, int node, int iface,
+				uint64_t t, const struct hop_packet *pkt)
+{
+	const struct topology *topo = engine->topo;
+	const struct topo_iface *in = &topo->ifaces[iface];
+	struct engine_event detail = {
+		.next_node = -1,
+		.reason = ENGINE_DROP_LINK_LOCAL,
+	};
+	struct pkt_icmp6_error err = {
+		.type = PKT_ICMP6_DEST_UNREACH,
+		.code = 2,
+		.src = in->ll6,
+		.hop_limit = topo->nodes[node].ttl,
+	};
+	struct hop_packet reply = { .v6 = true };
+	uint8_t *out = engine_next_buffer(engine);
+	uint64_t arrival;
+
+	if (out &&
+	    pkt6_icmp_error_allowed(&err, pkt->buf, pkt->len,
+				    pkt->link_group) &&
+	    engine_icmp_permitted(engine, node, peer_key(&pkt->ip6.src),
+				  err.type, err.code, t, true))
+		reply.len = pkt6_icmp_build_error(out, ENGINE_BUF_SIZE, &err,
+						  pkt->buf, pkt->len);
+	if (reply.len) {
+		detail.answer_proto = PKT6_NH_ICMPV6;
+		detail.icmp_type = err.type;
+		detail.icmp_code = err.code;
+	}
+	engine_decide(engine, node, iface, t, pkt, ENGINE_DROPPED, &detail);
+	if (!reply.len)
+		return;
+
+	reply.buf = out;
+	pkt6_parse(out, reply.len, &reply.ip6);
+	engine->depth++;
+	if (engine_cross_link(engine, node, in->peer,
+			      t + topo->nodes[node].icmp.delay_us, &reply,
+			      &arrival))
+		engine_walk6(engine, topo->ifaces[in->peer].node, in->peer,
+			     arrival, &reply, false);
+	engine->depth--;
+}
+
 void engine_walk6(struct engine *engine, int node, int iface, uint64_t t,
 		  struct hop_packet *pkt, bool originated)
 {
@@ -642,12 +694,13 @@ void engine_walk6(struct engine *engine, int node, int iface, uint64_t t,
 				    ENGINE_DROP_MARTIAN_DEST);
 			return;
 		}
-		/* TODO: send destination unreachable, beyond scope of source
-		 * (1/2) for a link-local source that must leave its link. */
-		if (pkt6_addr_is_link_local(&pkt->ip6.dst) ||
-		    (!originated && pkt6_addr_is_link_local(&pkt->ip6.src))) {
+		if (pkt6_addr_is_link_local(&pkt->ip6.dst)) {
 			engine_drop(engine, node, iface, t, pkt,
 				    ENGINE_DROP_LINK_LOCAL);
+			return;
+		}
+		if (!originated && pkt6_addr_is_link_local(&pkt->ip6.src)) {
+			reject_beyond_scope(engine, node, iface, t, pkt);
 			return;
 		}
 

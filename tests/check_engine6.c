@@ -380,6 +380,27 @@ START_TEST(engine6_forwards_to_second_tun)
 }
 END_TEST
 
+START_TEST(engine6_link_local_source_beyond_scope)
+{
+	uint8_t buf[256];
+	size_t len;
+
+	/* From the kernel's link-local address to the server: r1 must not
+	 * send it off the hop0 link, so it answers 1/2 from its own
+	 * link-local address there. */
+	start();
+	len = make_echo6(buf, "2001:db8:1:4::2", 64);
+	memcpy(buf + 8, addr6("fe80::1:1").b, 16);
+	engine_input(engine, 0, 0, buf, len);
+	ck_assert_int_eq(cap.n, 1);
+	assert_icmp6(0, "fe80::1:2", PKT_ICMP6_DEST_UNREACH, 2);
+	ck_assert_int_eq(memcmp(cap.pkt[0] + 24, addr6("fe80::1:1").b, 16), 0);
+	ck_assert_uint_eq(cap.pkt[0][7], 64);
+	ck_assert_int_eq(cap.tun[0], 0);
+	stop();
+}
+END_TEST
+
 Suite *engine6_suite(void)
 {
 	Suite *s = suite_create("engine6");
@@ -394,6 +415,7 @@ Suite *engine6_suite(void)
 	tcase_add_test(tc, engine6_options_by_action_bits);
 	tcase_add_test(tc, engine6_no_error_about_errors_or_multicast);
 	tcase_add_test(tc, engine6_forwards_to_second_tun);
+	tcase_add_test(tc, engine6_link_local_source_beyond_scope);
 	suite_add_tcase(s, tc);
 	return s;
 }
