@@ -793,6 +793,12 @@ static int next_hop(const struct topology *topo, const struct topo_route *route,
  * Applies @node's forwarding decision to @pkt, in RFC 1812 5.2.1.2
  * order: route lookup, route type, TTL, next hop, MTU.  Returns the
  * interface that receives the packet, or -1 when @node consumed it.
+ *
+ * TODO: IP options are forwarded unchecked: a malformed option gets no
+ * parameter problem (12/0) and source-route options are not dropped as
+ * Linux drops them by default.  Redirects (type 5) are never sent,
+ * because links are point-to-point and a redirect needs a shared
+ * segment.
  */
 static int forward(struct engine *engine, int node, int iface, uint64_t t,
 		   struct hop_packet *pkt, bool originated)

@@ -456,6 +456,9 @@ static int next_hop6(const struct topology *topo,
  * Applies @node's forwarding decision to @pkt: Hop-by-Hop options, route
  * lookup and type, hop limit, neighbour, MTU.  Returns the interface
  * that receives the packet, or -1 when @node consumed it.
+ *
+ * TODO: send Redirect (137, RFC 4861 8.2) once links can be shared
+ * segments; on point-to-point links a better first hop never exists.
  */
 static int forward6(struct engine *engine, int node, int iface, uint64_t t,
 		    struct hop_packet *pkt, bool originated)
