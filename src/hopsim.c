@@ -308,10 +308,14 @@ static void print_iface(const struct topology *topo, int i)
 	link = &topo->links[iface->link];
 	topo_format_impair(&link->dir[topo_link_dir(topo, iface->link, i)],
 			   impair, sizeof(impair));
-	printf("  %s %s/%u -- %s %s, %s, mtu %" PRIu32 "%s\n", iface->name,
+	/* The kernel's end is named after the TUN device already. */
+	printf("  %s %s/%u -- %s%s%s, %s, mtu %" PRIu32 "%s\n", iface->name,
 	       topo_format_ipv4(iface->addr, addr), iface->plen,
-	       topo->nodes[peer->node].name, peer->name, impair, link->mtu,
-	       link->down ? ", link down" : "");
+	       topo->nodes[peer->node].name,
+	       topo->nodes[peer->node].kind == TOPO_NODE_KERNEL ? "" : " ",
+	       topo->nodes[peer->node].kind == TOPO_NODE_KERNEL ? ""
+								: peer->name,
+	       impair, link->mtu, link->down ? ", link down" : "");
 	if (iface->plen6)
 		printf("    ipv6 %s/%u, link-local %s/64\n",
 		       topo_format_ipv6(&iface->addr6, addr6), iface->plen6,
@@ -352,6 +356,12 @@ static void print_node(const struct topology *topo, int node)
 		print_route6(topo, &n->routes6[i]);
 }
 
+/* Prints "@n @noun", with an "s" when @n is not 1, then @sep. */
+static void print_count(int n, const char *noun, const char *sep)
+{
+	printf("%d %s%s%s", n, noun, n == 1 ? "" : "s", sep);
+}
+
 static int cmd_check(const char *path)
 {
 	struct topo_error err;
@@ -366,9 +376,11 @@ static int cmd_check(const char *path)
 	}
 	for (i = 0; i < topo->n_nodes; i++)
 		counts[topo->nodes[i].kind]++;
-	printf("%s: valid: %d routers, %d hosts, %d TUN devices, %d links\n",
-	       topo->source, counts[TOPO_NODE_ROUTER], counts[TOPO_NODE_HOST],
-	       counts[TOPO_NODE_KERNEL], topo->n_links - topo->n_tuns);
+	printf("%s: valid: ", topo->source);
+	print_count(counts[TOPO_NODE_ROUTER], "router", ", ");
+	print_count(counts[TOPO_NODE_HOST], "host", ", ");
+	print_count(counts[TOPO_NODE_KERNEL], "TUN device", ", ");
+	print_count(topo->n_links - topo->n_tuns, "link", "\n");
 	for (i = 0; i < topo->n_nodes; i++) {
 		printf("\n");
 		print_node(topo, i);
