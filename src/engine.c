@@ -33,6 +33,8 @@ static const char *const drop_names[ENGINE_DROP_COUNT] = {
 	[ENGINE_DROP_OUTPUT_FULL] = "output-queue-full",
 	[ENGINE_DROP_LINK_DOWN] = "link-down",
 	[ENGINE_DROP_LINK_BROADCAST] = "link-broadcast-not-forwarded",
+	[ENGINE_DROP_BAD_OPTIONS] = "bad-ip-options",
+	[ENGINE_DROP_SOURCE_ROUTE] = "source-route",
 	[ENGINE_DROP_LINK_LOSS] = "link-loss",
 	[ENGINE_DROP_LINK_QUEUE_FULL] = "link-queue-full",
 	[ENGINE_DROP_ECHO_DISABLED] = "echo-disabled",
@@ -794,11 +796,8 @@ static int next_hop(const struct topology *topo, const struct topo_route *route,
  * order: route lookup, route type, TTL, next hop, MTU.  Returns the
  * interface that receives the packet, or -1 when @node consumed it.
  *
- * TODO: IP options are forwarded unchecked: a malformed option gets no
- * parameter problem (12/0) and source-route options are not dropped as
- * Linux drops them by default.  Redirects (type 5) are never sent,
- * because links are point-to-point and a redirect needs a shared
- * segment.
+ * TODO: Redirects (type 5) are never sent, because links are
+ * point-to-point and a redirect needs a shared segment.
  */
 static int forward(struct engine *engine, int node, int iface, uint64_t t,
 		   struct hop_packet *pkt, bool originated)
@@ -887,6 +886,36 @@ static int forward(struct engine *engine, int node, int iface, uint64_t t,
  * topology or a node consumes or drops it.  @originated is true when
  * @node built the packet itself, so it skips delivery and the TTL check.
  */
+/*
+ * Checks the IP options of @pkt as @node receives it.  A malformed option
+ * gets parameter problem 12/0 pointing at it (RFC 1812 4.3.3.5), and a
+ * source route is dropped silently, as Linux does with its default
+ * accept_source_route=0.  Returns true when the packet goes on.
+ */
+static bool options_accepted(struct engine *engine, int node, int iface,
+			     uint64_t t, const struct hop_packet *pkt)
+{
+	struct icmp_answer answer = { .type = PKT_ICMP_PARAM_PROBLEM };
+	uint8_t pointer = 0;
+
+	switch (pkt_ipv4_check_options(pkt->buf, pkt->ip.hdr_len, &pointer)) {
+	case PKT_OPTIONS_VALID:
+		return true;
+	case PKT_OPTIONS_SOURCE_ROUTE:
+		engine_drop(engine, node, iface, t, pkt,
+			    ENGINE_DROP_SOURCE_ROUTE);
+		return false;
+	case PKT_OPTIONS_BAD:
+		break;
+	}
+	answer.rest = (uint32_t)pointer << 24;
+	if (node_owns(engine->topo, node, pkt->ip.dst))
+		answer.src = pkt->ip.dst;
+	reject(engine, node, iface, t, pkt, ENGINE_DROP_BAD_OPTIONS, false,
+	       &answer);
+	return false;
+}
+
 static void walk4(struct engine *engine, int node, int iface, uint64_t t,
 		  struct hop_packet *pkt, bool originated)
 {
@@ -917,6 +946,9 @@ static void walk4(struct engine *engine, int node, int iface, uint64_t t,
 				engine->drops[ENGINE_DROP_OUTPUT_FULL]++;
 			return;
 		}
+		if (!originated && pkt->ip.hdr_len > PKT_IPV4_MIN_HDR &&
+		    !options_accepted(engine, node, iface, t, pkt))
+			return;
 		if (!originated && node_owns(topo, node, pkt->ip.dst)) {
 			deliver(engine, node, iface, t, pkt);
 			return;

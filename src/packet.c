@@ -10,6 +10,10 @@
 #define IP_OPT_EOL    0
 #define IP_OPT_NOP    1
 #define IP_OPT_COPIED 0x80
+#define IP_OPT_RR     7
+#define IP_OPT_TS     68
+#define IP_OPT_LSRR   131
+#define IP_OPT_SSRR   137
 
 enum pkt_status pkt_ipv4_parse(const uint8_t *buf, size_t len,
 			       struct pkt_ipv4 *ip)
@@ -39,6 +43,39 @@ enum pkt_status pkt_ipv4_parse(const uint8_t *buf, size_t len,
 	ip->src = pkt_get32(buf + 12);
 	ip->dst = pkt_get32(buf + 16);
 	return PKT_VALID;
+}
+
+enum pkt_options_status pkt_ipv4_check_options(const uint8_t *hdr,
+					       size_t hdr_len, uint8_t *pointer)
+{
+	size_t i = PKT_IPV4_MIN_HDR;
+
+	while (i < hdr_len) {
+		uint8_t type = hdr[i];
+		size_t len;
+
+		if (type == IP_OPT_EOL)
+			break;
+		if (type == IP_OPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= hdr_len || hdr[i + 1] < 2 ||
+		    i + hdr[i + 1] > hdr_len) {
+			*pointer = (uint8_t)i;
+			return PKT_OPTIONS_BAD;
+		}
+		len = hdr[i + 1];
+		if ((type == IP_OPT_RR && (len < 3 || hdr[i + 2] < 4)) ||
+		    (type == IP_OPT_TS && (len < 4 || hdr[i + 2] < 5))) {
+			*pointer = (uint8_t)(i + (len < 3 ? 1 : 2));
+			return PKT_OPTIONS_BAD;
+		}
+		if (type == IP_OPT_LSRR || type == IP_OPT_SSRR)
+			return PKT_OPTIONS_SOURCE_ROUTE;
+		i += len;
+	}
+	return PKT_OPTIONS_VALID;
 }
 
 const char *pkt_status_name(enum pkt_status status)

@@ -516,6 +516,70 @@ START_TEST(engine_is_deterministic)
 }
 END_TEST
 
+/* Writes a UDP datagram to the server whose header carries the @opts_len
+ * option bytes at @opts (a multiple of 4). */
+static size_t make_udp_options(uint8_t *buf, const uint8_t *opts,
+			       size_t opts_len)
+{
+	size_t hdr = 20 + opts_len, total = hdr + 8 + 8;
+	uint32_t sum;
+
+	memset(buf, 0x40, total);
+	pkt_ipv4_write_header(buf, 0, (uint16_t)total, 0x77, 0, 64,
+			      PKT_PROTO_UDP, KERNEL, SERVER);
+	memmove(buf + hdr, buf + 20, total - hdr);
+	memcpy(buf + 20, opts, opts_len);
+	buf[0] = (uint8_t)(0x40 | hdr / 4);
+	pkt_put16(buf + 10, 0);
+	pkt_put16(buf + 10, csum_compute(buf, hdr));
+	pkt_put16(buf + hdr, 40000);
+	pkt_put16(buf + hdr + 2, 33434);
+	pkt_put16(buf + hdr + 4, 16);
+	pkt_put16(buf + hdr + 6, 0);
+	sum = csum_pseudo4(KERNEL, SERVER, PKT_PROTO_UDP, 16);
+	pkt_put16(buf + hdr + 6, csum_fold(csum_partial(buf + hdr, 16, sum)));
+	return total;
+}
+
+START_TEST(engine_ip_options)
+{
+	/* Record Route with pointer 2 (below the minimum of 4), padded. */
+	static const uint8_t rr[8] = { 7, 7, 2, 0, 0, 0, 0, 1 };
+	static const uint8_t unknown[4] = { 0x9e, 4, 0, 0 };
+	static const uint8_t too_long[4] = { 0x44, 0xff, 5, 0 };
+	static const uint8_t lsrr[8] = { 131, 7, 4, 198, 18, 1, 2, 1 };
+	uint8_t buf[128];
+	size_t len;
+
+	start_chain();
+	len = make_udp_options(buf, rr, sizeof(rr));
+	engine_input(engine, 0, 0, buf, len);
+	ck_assert_int_eq(cap.n, 1);
+	assert_icmp(0, R1, PKT_ICMP_PARAM_PROBLEM, 0);
+	ck_assert_uint_eq(cap.pkt[0][24], 22);
+
+	/* An unknown option passes to the server, which answers 3/3. */
+	len = make_udp_options(buf, unknown, sizeof(unknown));
+	engine_input(engine, 0, 0, buf, len);
+	ck_assert_int_eq(cap.n, 2);
+	assert_icmp(1, SERVER, PKT_ICMP_DEST_UNREACH, PKT_UNREACH_PORT);
+
+	len = make_udp_options(buf, too_long, sizeof(too_long));
+	engine_input(engine, 0, 0, buf, len);
+	ck_assert_int_eq(cap.n, 3);
+	assert_icmp(2, R1, PKT_ICMP_PARAM_PROBLEM, 0);
+	ck_assert_uint_eq(cap.pkt[2][24], 20);
+
+	/* A source route is dropped without an error. */
+	len = make_udp_options(buf, lsrr, sizeof(lsrr));
+	engine_input(engine, 0, 0, buf, len);
+	ck_assert_int_eq(cap.n, 3);
+	ck_assert_uint_eq(
+	    engine_drop_counters(engine)[ENGINE_DROP_SOURCE_ROUTE], 1);
+	stop();
+}
+END_TEST
+
 Suite *engine_suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -537,6 +601,7 @@ Suite *engine_suite(void)
 	tcase_add_test(tc, engine_forward_checksum_rfc1624);
 	tcase_add_test(tc, engine_frag_needed_and_fragmentation);
 	tcase_add_test(tc, engine_is_deterministic);
+	tcase_add_test(tc, engine_ip_options);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -81,6 +81,23 @@ struct pkt_ipv4 {
 enum pkt_status pkt_ipv4_parse(const uint8_t *buf, size_t len,
 			       struct pkt_ipv4 *ip);
 
+/* What IPv4 options validation found. */
+enum pkt_options_status {
+	PKT_OPTIONS_VALID,
+	PKT_OPTIONS_BAD,	  /* malformed: parameter problem at *pointer */
+	PKT_OPTIONS_SOURCE_ROUTE, /* LSRR or SSRR present */
+};
+
+/*
+ * Checks the options of the IPv4 header @hdr of @hdr_len bytes the way
+ * Linux's ip_options_compile() does: every option but EOL and NOP needs a
+ * length of at least 2 that stays inside the header, and Record Route and
+ * Timestamp need a pointer of at least 4 and 5.  Unknown options pass.
+ * On PKT_OPTIONS_BAD, *@pointer is the offset of the bad octet.
+ */
+enum pkt_options_status
+pkt_ipv4_check_options(const uint8_t *hdr, size_t hdr_len, uint8_t *pointer);
+
 /* Returns a static name for @status, such as "bad-checksum". */
 const char *pkt_status_name(enum pkt_status status);
 
