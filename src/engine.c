@@ -527,7 +527,7 @@ static uint32_t tcp_isn(const uint8_t *ip_hdr, const uint8_t *tcp)
 	return h;
 }
 
-/* Answers a TCP segment as a stateless listener: SYN-ACK from an open
+/* Replies to a TCP segment as a stateless listener: SYN-ACK from an open
  * port, RST from a closed one. */
 static void deliver_tcp(struct engine *engine, int node, int iface, uint64_t t,
 			struct hop_packet *pkt)
@@ -657,7 +657,7 @@ static void deliver(struct engine *engine, int node, int iface, uint64_t t,
 }
 
 /* True for the network or broadcast address of a subnet of /30 or
- * wider: directed broadcasts are neither forwarded nor answered
+ * wider: directed broadcasts are neither forwarded nor replied to
  * (RFC 2644). */
 static bool is_subnet_broadcast(const struct topo_iface *iface, uint32_t dst)
 {
@@ -772,7 +772,7 @@ static void fragment(struct engine *engine, int node, int next_iface,
 
 /*
  * Finds the interface that receives a packet @node sends toward @dst
- * over @route; -1 when the destination is on the link but nobody owns
+ * over @route; -1 when the destination is on the link but no interface owns
  * it, -2 when it is the link's network or broadcast address.
  */
 static int next_hop(const struct topology *topo, const struct topo_route *route,
@@ -836,7 +836,7 @@ static int forward(struct engine *engine, int node, int iface, uint64_t t,
 		break;
 	}
 
-	/* A directed broadcast is neither forwarded nor answered (RFC 2644),
+	/* A directed broadcast is neither forwarded nor replied to (RFC 2644),
 	 * whatever its TTL. */
 	next_iface = next_hop(topo, route, ip->dst);
 	if (next_iface == -2) {

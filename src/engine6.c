@@ -270,7 +270,7 @@ static enum engine_drop walk_drop(enum pkt6_walk_status status)
 }
 
 /* Ends a packet whose extension headers @status rejects, with a
- * Parameter Problem where RFC 8200 asks for one. */
+ * Parameter Problem where RFC 8200 requires one. */
 static void reject_extension(struct engine *engine, int node, int iface,
 			     uint64_t t, const struct hop_packet *pkt,
 			     enum pkt6_walk_status status,
@@ -437,7 +437,7 @@ static void deliver6(struct engine *engine, int node, int iface, uint64_t t,
 }
 
 /* Finds the interface that receives a packet sent toward @dst over
- * @route, or -1 when it is on the link but nobody owns it. */
+ * @route, or -1 when it is on the link but no interface owns it. */
 static int next_hop6(const struct topology *topo,
 		     const struct topo_route6 *route, const struct pkt_in6 *dst)
 {
@@ -755,9 +755,9 @@ void engine_input6(struct engine *engine, int tun, uint64_t now_us,
 	pkt.len = PKT_IPV6_HDR + pkt.ip6.payload_len;
 
 	/* The kernel's own router solicitations, MLD reports and neighbour
-	 * solicitations go to multicast groups: counted, never answered.
+	 * solicitations go to multicast groups: counted, never replied to.
 	 * The first router still processes Hop-by-Hop options, because an
-	 * option whose action bits are 10 asks for a parameter problem even
+	 * option whose action bits are 10 requires a parameter problem even
 	 * about a multicast packet (RFC 8200 4.2). */
 	if (pkt6_addr_is_multicast(&pkt.ip6.dst)) {
 		engine->depth = 0;

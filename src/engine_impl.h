@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What engine.c (IPv4) and engine6.c (IPv6) share: the engine's state,
+ * Definitions engine.c (IPv4) and engine6.c (IPv6) share: the engine's state,
  * the packet being carried, and the steps both families take the same
  * way (tracing, drops, links, ICMP policy).  Private to the engine.
  */
@@ -20,7 +20,7 @@
 
 /*
  * Packets a node originates while handling another (errors, replies,
- * fragments) nest one level each; a reply can meet an error on its way
+ * fragments) nest one level each.  A reply can meet an error on its way
  * back, so a handful of levels covers every real case.
  */
 #define ENGINE_MAX_DEPTH 8

@@ -500,6 +500,11 @@ static bool in_prefix6(const struct pkt_in6 *addr, const struct pkt_in6 *prefix,
 			     (0xff << (8 - rest))) == 0;
 }
 
+static bool in_prefix4(uint32_t addr, uint32_t prefix, uint8_t plen)
+{
+	return plen == 0 || (addr ^ prefix) >> (32 - plen) == 0;
+}
+
 /* True when `hopsim run` routes @dst into TUN @tun: its own subnet or
  * one of the prefixes it adds routes for. */
 static bool kernel_routes(const struct topology *topo, int tun, bool v6,
@@ -507,30 +512,37 @@ static bool kernel_routes(const struct topology *topo, int tun, bool v6,
 {
 	const struct topo_iface *k =
 	    &topo->ifaces[topo->tuns[tun].kernel_iface];
-	struct topo_prefix6 p6[512];
-	struct topo_prefix p4[512];
+	struct topo_prefix6 *p6 = NULL;
+	struct topo_prefix *p4 = NULL;
+	bool found = false;
 	int i, n;
 
-	if (v6) {
-		if (k->plen6 && in_prefix6(dst6, &k->addr6, k->plen6))
-			return true;
-		n = topo_tun_prefixes6(topo, tun, p6, 512);
-		for (i = 0; i < n && i < 512; i++) {
-			if (in_prefix6(dst6, &p6[i].prefix, p6[i].plen))
-				return true;
-		}
-		return n > 512;
-	}
-	if (k->plen && (dst ^ k->addr) >> (32 - k->plen) == 0)
+	if (v6 ? k->plen6 && in_prefix6(dst6, &k->addr6, k->plen6)
+	       : k->plen && in_prefix4(dst, k->addr, k->plen))
 		return true;
-	n = topo_tun_prefixes(topo, tun, p4, 512);
-	for (i = 0; i < n && i < 512; i++) {
-		if (p4[i].plen == 0 ||
-		    (dst ^ p4[i].prefix) >> (32 - p4[i].plen) == 0)
-			return true;
-	}
-	/* A topology this large is not checked. */
-	return n > 512;
+
+	n = v6 ? topo_tun_prefixes6(topo, tun, NULL, 0)
+	       : topo_tun_prefixes(topo, tun, NULL, 0);
+	if (n <= 0)
+		return false;
+	if (v6)
+		p6 = calloc((size_t)n, sizeof(*p6));
+	else
+		p4 = calloc((size_t)n, sizeof(*p4));
+	/* Without memory the note is only left out. */
+	if (!p6 && !p4)
+		return true;
+
+	if (v6)
+		n = topo_tun_prefixes6(topo, tun, p6, n);
+	else
+		n = topo_tun_prefixes(topo, tun, p4, n);
+	for (i = 0; i < n && !found; i++)
+		found = v6 ? in_prefix6(dst6, &p6[i].prefix, p6[i].plen)
+			   : in_prefix4(dst, p4[i].prefix, p4[i].plen);
+	free(p6);
+	free(p4);
+	return found;
 }
 
 static int cmd_path(const char *path, const char *dest, const char *from,

@@ -358,39 +358,37 @@ int io_net_link_up(struct io_net *net, const char *ifname, uint32_t mtu,
 	return nlerr_to_errno(ret);
 }
 
-int io_net_addr_add(struct io_net *net, const char *ifname, uint32_t addr,
-		    uint8_t plen, struct io_error *err)
+/*
+ * Adds @local (of @family, taken over by this call) to @ifname with
+ * @flags, and records it for io_net_destroy().  @text names it in
+ * messages.  Returns 0 or -errno.
+ */
+static int add_address(struct io_net *net, const char *ifname, const char *text,
+		       int family, struct nl_addr *local, unsigned int flags,
+		       struct io_error *err)
 {
-	char text[PREFIX_STRLEN];
-	struct rtnl_addr *rtnl_addr;
-	struct nl_addr *local;
+	struct rtnl_addr *rtnl_addr = NULL;
 	int ifindex, ret;
 
-	format_prefix(text, addr, plen);
-	if (plen > 32) {
-		set_error(
-		    err,
-		    "%s: unable to add address %s: prefix length is out of range 0-32",
-		    ifname, text);
-		return -EINVAL;
+	ret = find_ifindex(net, ifname, &ifindex, err);
+	if (ret < 0) {
+		nl_addr_put(local);
+		return ret;
 	}
 
-	ret = find_ifindex(net, ifname, &ifindex, err);
-	if (ret < 0)
-		return ret;
-
 	rtnl_addr = rtnl_addr_alloc();
-	local = build_nl_addr(addr, plen);
 	if (!rtnl_addr || !local) {
 		ret = -NLE_NOMEM;
 		goto fail;
 	}
 	rtnl_addr_set_ifindex(rtnl_addr, ifindex);
-	rtnl_addr_set_family(rtnl_addr, AF_INET);
+	rtnl_addr_set_family(rtnl_addr, family);
 	ret = rtnl_addr_set_local(rtnl_addr, local);
 	if (ret < 0)
 		goto fail;
-	rtnl_addr_set_prefixlen(rtnl_addr, plen);
+	rtnl_addr_set_prefixlen(rtnl_addr, nl_addr_get_prefixlen(local));
+	if (flags)
+		rtnl_addr_set_flags(rtnl_addr, flags);
 
 	ret = rtnl_addr_add(net->sock, rtnl_addr, NLM_F_EXCL);
 	if (ret < 0)
@@ -414,6 +412,23 @@ fail:
 	nl_addr_put(local);
 	rtnl_addr_put(rtnl_addr);
 	return nlerr_to_errno(ret);
+}
+
+int io_net_addr_add(struct io_net *net, const char *ifname, uint32_t addr,
+		    uint8_t plen, struct io_error *err)
+{
+	char text[PREFIX_STRLEN];
+
+	format_prefix(text, addr, plen);
+	if (plen > 32) {
+		set_error(
+		    err,
+		    "%s: unable to add address %s: prefix length is out of range 0-32",
+		    ifname, text);
+		return -EINVAL;
+	}
+	return add_address(net, ifname, text, AF_INET,
+			   build_nl_addr(addr, plen), 0, err);
 }
 
 static struct rtnl_route *build_route(int ifindex,
@@ -631,52 +646,19 @@ int io_net_addr_add6(struct io_net *net, const char *ifname,
 		     struct io_error *err)
 {
 	char text[PREFIX_STRLEN];
-	struct rtnl_addr *rtnl_addr;
-	struct nl_addr *local;
-	int ifindex, ret;
 
 	format_prefix6(text, addr, plen);
-	ret = find_ifindex(net, ifname, &ifindex, err);
-	if (ret < 0)
-		return ret;
-
-	rtnl_addr = rtnl_addr_alloc();
-	local = build_nl_addr6(addr, plen);
-	if (!rtnl_addr || !local) {
-		ret = -NLE_NOMEM;
-		goto fail;
+	if (plen > 128) {
+		set_error(
+		    err,
+		    "%s: unable to add address %s: prefix length is out of range 0-128",
+		    ifname, text);
+		return -EINVAL;
 	}
-	rtnl_addr_set_ifindex(rtnl_addr, ifindex);
-	rtnl_addr_set_family(rtnl_addr, AF_INET6);
-	ret = rtnl_addr_set_local(rtnl_addr, local);
-	if (ret < 0)
-		goto fail;
-	rtnl_addr_set_prefixlen(rtnl_addr, plen);
-	/* The far end is simulated: nothing could answer duplicate address
-	 * detection, which would only delay the address by a second. */
-	rtnl_addr_set_flags(rtnl_addr, IFA_F_NODAD);
-
-	ret = rtnl_addr_add(net->sock, rtnl_addr, NLM_F_EXCL);
-	if (ret < 0)
-		goto fail;
-	nl_addr_put(local);
-
-	ret = remember(net, ADDED_ADDRESS, OBJ_CAST(rtnl_addr));
-	if (ret < 0) {
-		rtnl_addr_delete(net->sock, rtnl_addr, 0);
-		rtnl_addr_put(rtnl_addr);
-		set_error(err, "%s: unable to record address %s: %s", ifname,
-			  text, strerror(-ret));
-		return ret;
-	}
-	return 0;
-
-fail:
-	set_error(err, "%s: unable to add address %s: %s%s", ifname, text,
-		  nl_geterror(ret), nlerr_hint(ret));
-	nl_addr_put(local);
-	rtnl_addr_put(rtnl_addr);
-	return nlerr_to_errno(ret);
+	/* The far end is simulated, so duplicate address detection could
+	 * only delay the address by a second. */
+	return add_address(net, ifname, text, AF_INET6,
+			   build_nl_addr6(addr, plen), IFA_F_NODAD, err);
 }
 
 int io_net_route_add6(struct io_net *net, const char *ifname,

@@ -25,7 +25,7 @@ struct datagram {
 };
 
 struct reasm {
-	int n_used; /* slots in use, so an idle pool answers at once */
+	int n_used; /* slots in use, so an idle pool needs no scan */
 	struct datagram slots[REASM_SLOTS];
 };
 

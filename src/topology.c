@@ -1580,7 +1580,13 @@ int topo_tun_prefixes6(const struct topology *topo, int tun,
 	return topo_event_prefixes6(topo, out, n, cap, &own_net, own->plen6);
 }
 
-int topo_compute_routes(struct topology *topo)
+/*
+ * Replaces every router's and host's routes, of both families, with a
+ * connected route per interface on a link that is up and a shortest-path
+ * route, over links that are up, to every other link subnet that is up.
+ * Returns 0 or -ENOMEM.
+ */
+static int topo_compute_routes(struct topology *topo)
 {
 	bool own_spf6 = topo_spf6_differs(topo);
 	struct topo_spf spf;
@@ -1757,7 +1763,16 @@ static int topo_redistribute_node6(struct topology *topo, int node,
 	return ret;
 }
 
-int topo_redistribute_static(struct topology *topo)
+/*
+ * Gives every router and host that has no route for the prefix of
+ * another router's static route (other than a default route) a
+ * shortest-path route toward the nearest such router, as an IGP that
+ * redistributes static routes would, so a `blackhole` route on r3 is
+ * reached through r1 and r2.  A router whose static route points at a
+ * neighbour is not used by that neighbour (split horizon).  Call it after
+ * the static routes are set.  Returns 0 or -ENOMEM.
+ */
+static int topo_redistribute_static(struct topology *topo)
 {
 	bool own_spf6 = topo_spf6_differs(topo);
 	struct topo_prefix *prefixes = NULL;

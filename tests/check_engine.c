@@ -167,7 +167,7 @@ START_TEST(engine_ttl_walks_the_chain)
 		/* Request and error each cross ttl-1 links of 1 ms. */
 		ck_assert_uint_eq(cap.due[0],
 				  1000 + 2000 * (uint64_t)(ttl - 1));
-		/* The quote holds the TTL as it arrived: 1. */
+		/* The quote contains the TTL as it arrived: 1. */
 		ck_assert_uint_eq(cap.pkt[0][28 + 8], 1);
 		/* The error travelled back through ttl-1 routers. */
 		ck_assert_uint_eq(cap.pkt[0][8], 64 - (ttl - 1));
@@ -218,7 +218,7 @@ START_TEST(engine_router_answers_echo_on_any_address)
 	uint8_t buf[128];
 	size_t len;
 
-	/* TTL 0 to r1 itself is answered: only forwarding checks it. */
+	/* TTL 0 to r1 itself gets a reply: only forwarding checks it. */
 	start_chain();
 	len = make_echo(buf, R1, 0);
 	engine_input(engine, 0, 0, buf, len);
@@ -558,7 +558,7 @@ START_TEST(engine_ip_options)
 	assert_icmp(0, R1, PKT_ICMP_PARAM_PROBLEM, 0);
 	ck_assert_uint_eq(cap.pkt[0][24], 22);
 
-	/* An unknown option passes to the server, which answers 3/3. */
+	/* An unknown option passes to the server, which replies 3/3. */
 	len = make_udp_options(buf, unknown, sizeof(unknown));
 	engine_input(engine, 0, 0, buf, len);
 	ck_assert_int_eq(cap.n, 2);

@@ -181,7 +181,7 @@ START_TEST(engine6_hop_limit_walks_the_chain)
 		assert_icmp6(0, hops[hlim - 1], PKT_ICMP6_TIME_EXCEEDED, 0);
 		ck_assert_uint_eq(cap.due[0],
 				  1000 + 2000 * (uint64_t)(hlim - 1));
-		/* The quote holds the hop limit as it arrived: 1. */
+		/* The quote contains the hop limit as it arrived: 1. */
 		ck_assert_uint_eq(cap.pkt[0][48 + 7], 1);
 		ck_assert_uint_eq(cap.pkt[0][7], 64 - (hlim - 1));
 		ck_assert_uint_eq(
@@ -273,7 +273,7 @@ START_TEST(engine6_route_kinds)
 	ck_assert_int_eq(cap.n, 3);
 	assert_icmp6(2, "2001:db8::2", PKT_ICMP6_DEST_UNREACH, 0);
 
-	/* On r1's connected hop0 /64 but owned by nobody: address
+	/* On r1's connected hop0 /64 but owned by no interface: address
 	 * unreachable after the neighbour discovery timeout. */
 	len = make_udp6(buf, "2001:db8::77", 64, 0, NULL, 0, 8);
 	engine_input(engine, 0, 0, buf, len);
@@ -316,7 +316,7 @@ START_TEST(engine6_options_by_action_bits)
 	ck_assert_uint_eq(pkt_get32(cap.pkt[0] + 44), 42);
 
 	/* In transit, destination options are left alone: the server
-	 * answers with its own parameter problem. */
+	 * replies with its own parameter problem. */
 	len = make_udp6(buf, "2001:db8:1:4::2", 64, PKT6_NH_DEST_OPTS, opts, 8,
 			8);
 	engine_input(engine, 0, 0, buf, len);
@@ -386,7 +386,7 @@ START_TEST(engine6_link_local_source_beyond_scope)
 	size_t len;
 
 	/* From the kernel's link-local address to the server: r1 must not
-	 * send it off the hop0 link, so it answers 1/2 from its own
+	 * send it off the hop0 link, so it replies 1/2 from its own
 	 * link-local address there. */
 	start();
 	len = make_echo6(buf, "2001:db8:1:4::2", 64);

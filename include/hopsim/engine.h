@@ -14,7 +14,7 @@
 
 #include "hopsim/topology.h"
 
-/* Why the engine dropped a packet; each has a counter. */
+/* Reasons the engine drops a packet, each with a counter. */
 enum engine_drop {
 	ENGINE_DROP_BAD_LENGTH,
 	ENGINE_DROP_BAD_VERSION,
@@ -67,11 +67,11 @@ enum engine_drop {
 /* Returns a static name for @reason, such as "bad-checksum". */
 const char *engine_drop_name(enum engine_drop reason);
 
-/* What a node did with a packet, for the per-hop trace. */
+/* A node's decision about a packet, for the per-hop trace. */
 enum engine_action {
 	ENGINE_FORWARDED,
 	ENGINE_DELIVERED, /* consumed by the node's own stack */
-	ENGINE_ANSWERED,  /* consumed, and the node sent an answer */
+	ENGINE_ANSWERED,  /* consumed, and the node sent a reply */
 	ENGINE_DROPPED,	  /* discarded, perhaps with an ICMP error */
 	ENGINE_LEFT,	  /* written to a TUN device */
 };
@@ -86,7 +86,7 @@ struct engine_event {
 	enum engine_action action;
 	int next_node;		 /* FORWARDED: the next node */
 	enum engine_drop reason; /* DROPPED */
-	int answer_proto;  /* PKT_PROTO_ICMP or _TCP if answered, else 0 */
+	int answer_proto;  /* PKT_PROTO_ICMP or _TCP for a reply, else 0 */
 	uint8_t icmp_type; /* the ICMP answer's type and code */
 	uint8_t icmp_code;
 	uint8_t tcp_flags; /* the TCP answer's flags */

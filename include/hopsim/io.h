@@ -65,8 +65,8 @@ struct io_net *io_net_create(struct io_error *err);
 
 /*
  * Fails with -EEXIST when any of the @n prefixes overlaps an IPv4 route
- * in any table of the current namespace, other than a default route;
- * the message names both the prefix and the route with its device.
+ * in any table of the current namespace, other than a default route.
+ * The message names both the prefix and the route with its device.
  */
 int io_net_check_overlap(struct io_net *net, const struct io_prefix *prefixes,
 			 int n, struct io_error *err);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The event loop of `hopsim run`: reads packets from the TUN devices into
- * the engine, holds what the engine sends back in a delay queue, and
+ * the engine, keeps what the engine sends back in a delay queue, and
  * writes each packet to its TUN device when it is due.  It stops on
  * SIGINT, SIGTERM or SIGHUP, which the caller must have blocked.
  */

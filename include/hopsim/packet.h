@@ -81,7 +81,7 @@ struct pkt_ipv4 {
 enum pkt_status pkt_ipv4_parse(const uint8_t *buf, size_t len,
 			       struct pkt_ipv4 *ip);
 
-/* What IPv4 options validation found. */
+/* Outcome of IPv4 options validation. */
 enum pkt_options_status {
 	PKT_OPTIONS_VALID,
 	PKT_OPTIONS_BAD,	  /* malformed: parameter problem at *pointer */
@@ -115,7 +115,7 @@ void pkt_ipv4_decrement_ttl(uint8_t *hdr);
 
 /*
  * Fills a 20-byte IPv4 header without options at @buf, computing its
- * checksum.  @frag holds the DF, MF and offset bits.
+ * checksum.  @frag contains the DF, MF and offset bits.
  */
 void pkt_ipv4_write_header(uint8_t *buf, uint8_t tos, uint16_t total_len,
 			   uint16_t id, uint16_t frag, uint8_t ttl,

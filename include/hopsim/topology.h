@@ -95,7 +95,7 @@ enum topo_loss_model {
 	TOPO_LOSS_GILBERT_ELLIOTT, /* two states, as netem's gemodel */
 };
 
-/* What one direction of a link does to the packets it carries. */
+/* Impairments of one direction of a link. */
 struct topo_impair {
 	uint32_t delay_us; /* one-way */
 	uint32_t jitter_us;
@@ -177,11 +177,11 @@ struct topo_ratelimit {
 				      (1u << 1) | (1u << 3) | (1u << 4),       \
 				  .frag_needed_exempt = false })
 
-/* How a router sends the ICMP it originates. */
+/* A router's rules for the ICMP it originates. */
 struct topo_icmp_policy {
 	bool silent;	   /* sends no ICMP errors, still forwards */
 	bool frag_needed;  /* sends 3/4; off makes a PMTU black hole */
-	bool echo;	   /* answers echo requests */
+	bool echo;	   /* sends echo replies */
 	uint32_t delay_us; /* extra time before its own ICMP leaves */
 	enum topo_icmp_source source;
 	uint32_t source_addr; /* FIXED */
@@ -202,7 +202,7 @@ struct topo_node {
 	struct rtable6 *table6;		    /* prefix -> index into routes6 */
 	struct topo_route6 *static_routes6; /* as written, to recompute */
 	int n_static_routes6;
-	uint16_t tcp_open[TOPO_MAX_TCP_OPEN]; /* ports that answer SYN-ACK */
+	uint16_t tcp_open[TOPO_MAX_TCP_OPEN]; /* ports that reply SYN-ACK */
 	int n_tcp_open;
 	uint32_t arp_timeout_us; /* wait before host unreachable */
 	uint8_t ttl; /* initial TTL of packets this node originates */
@@ -321,7 +321,7 @@ struct topo_prefix {
 int topo_tun_prefixes(const struct topology *topo, int tun,
 		      struct topo_prefix *out, int cap);
 
-/* What `traceroute -n` prints for one TTL. */
+/* The line `traceroute -n` prints for one TTL. */
 enum topo_hop_mark {
 	TOPO_HOP_TIME_EXCEEDED, /* a router's address */
 	TOPO_HOP_REACHED,	/* the destination answered */
@@ -380,27 +380,12 @@ const char *topo_link_name(const struct topology *topo, int link, char *buf,
  * or -EINVAL or -ENOSPC (198.18.0.0/15 or 2001:db8:1::/48 is used up)
  * with @err filled, or -ENOMEM.
  *
- * topo_compute_routes() replaces every router's and host's routes, of
- * both families, with a connected route per interface on a link that is
- * up and a shortest-path route, over links that are up, to every other
- * link subnet that is up.  Returns 0 or -ENOMEM.
- *
  * topo_set_route() adds @route to @node's table, replacing the route of
  * the same prefix if there is one.  Returns 0, -EINVAL or -ENOMEM.
- *
- * topo_redistribute_static() gives every router and host that has no
- * route for the prefix of another router's static route (other than a
- * default route) a shortest-path route toward the nearest such router,
- * as an IGP that redistributes static routes would, so a `blackhole`
- * route on r3 is reached through r1 and r2.  A router whose static route
- * points at a neighbour is not used by that neighbour (split horizon).
- * Call it after the static routes are set.  Returns 0 or -ENOMEM.
  */
 int topo_assign_addresses(struct topology *topo, struct topo_error *err);
-int topo_compute_routes(struct topology *topo);
 int topo_set_route(struct topology *topo, int node,
 		   const struct topo_route *route);
-int topo_redistribute_static(struct topology *topo);
 
 /*
  * Recomputes every router's and host's routes of both families from the
