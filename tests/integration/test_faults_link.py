@@ -118,18 +118,20 @@ def test_corrupt_link_drops(netns, hopsim_run):
     # each way.  Every corrupted echo request is dropped at the server:
     # mostly "bad-checksum" when the bit is in the IP header (a flip in the
     # total length gives "bad-total-length"), "bad-icmp" when it is in the
-    # ICMP message.  A corrupted reply is dropped by r2 only when
-    # the IP header is hit (20 of 84 bytes).  Routers do not check ICMP
-    # checksums, so the other corrupted replies reach ping.  iputils
-    # 20221126 never checks the ICMP checksum of IPv4 echo replies (a
-    # regression fixed upstream in 2024, "ping: fix IPv4 checksum check
-    # always succeeding once again"), so it counts them as received, some
-    # with "wrong data byte".  Expected loss: 1 - 0.7 * (1 - 0.3 * 20/84),
-    # about 35%.  A ping that drops bad checksums would lose
-    # 1 - 0.7 * 0.7 = 51%.  The band is 3 standard deviations around each.
+    # ICMP message.  A corrupted reply is dropped by r2 only when the IP
+    # header is hit (20 of 32 bytes).  Routers do not check ICMP checksums,
+    # so the other corrupted replies reach ping.  iputils 20221126 never
+    # checks the ICMP checksum of IPv4 echo replies (a regression fixed
+    # upstream in 2024, "ping: fix IPv4 checksum check always succeeding
+    # once again"), so it counts them as received.  Expected loss:
+    # 1 - 0.7 * (1 - 0.3 * 20/32), about 43%.  A ping that drops bad
+    # checksums would lose 1 - 0.7 * 0.7 = 51%.  The band is 3 standard
+    # deviations around 30% and 51%.
+    # With -s 4 ping keeps no send time in the data: a flipped bit there
+    # made it wait for a round trip of 65536 s.
     count = 100
     proc = hopsim_run.start(hoptools.TEST_TOPOLOGIES / "corrupt.yaml", "--seed", SEED)
-    result, stats = ping(netns, "198.18.1.6", count, "0.01")
+    result, stats = ping(netns, "198.18.1.6", count, "0.01", "-s", "4")
     hopsim_run.stop(proc)
     counters = hoptools.parse_drop_counters(proc.stderr)
     low, _ = binomial_band_pct(0.30, count)
