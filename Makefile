@@ -22,8 +22,7 @@ ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP
 CORE_SRCS := src/checksum.c src/packet.c src/queue.c src/rtable.c \
 	     src/topology.c src/topo_load.c src/random.c src/link.c \
 	     src/ratelimit.c src/reasm.c src/engine.c src/engine6.c \
-	     src/packet6.c \
-	     src/rtable6.c
+	     src/packet6.c src/rtable6.c src/redirect.c
 IO_SRCS   := src/io_netns.c src/io_tun.c src/io_net.c src/io_loop.c \
 	     src/io_pcap.c
 MAIN_SRCS := src/hopsim.c

@@ -96,6 +96,21 @@ static bool ever_limited(const struct topology *topo, int node)
 	return false;
 }
 
+/* Whether @node is a router with an interface on a LAN. */
+static bool on_lan(const struct topology *topo, int node)
+{
+	const struct topo_node *n = &topo->nodes[node];
+	int i;
+
+	if (n->kind != TOPO_NODE_ROUTER)
+		return false;
+	for (i = n->first_iface; i < n->first_iface + n->n_ifaces; i++)
+		if (topo->ifaces[i].link >= 0 &&
+		    topo->links[topo->ifaces[i].link].lan)
+			return true;
+	return false;
+}
+
 static int create_state(struct engine *engine, uint64_t seed)
 {
 	const struct topology *topo = engine->topo;
@@ -105,9 +120,19 @@ static int create_state(struct engine *engine, uint64_t seed)
 	    calloc((size_t)topo->n_links * 2, sizeof(*engine->links));
 	engine->limiters =
 	    calloc((size_t)topo->n_nodes, sizeof(*engine->limiters));
+	engine->redirects =
+	    calloc((size_t)topo->n_nodes, sizeof(*engine->redirects));
+	engine->kernel =
+	    calloc((size_t)topo->n_tuns + 1, sizeof(*engine->kernel));
 	engine->reasm = reasm_create();
-	if (!engine->links || !engine->limiters || !engine->reasm)
+	if (!engine->links || !engine->limiters || !engine->redirects ||
+	    !engine->kernel || !engine->reasm)
 		return -ENOMEM;
+	/* Linux hosts take redirects by default. */
+	for (i = 0; i < topo->n_tuns; i++) {
+		engine->kernel[i].accept4 = true;
+		engine->kernel[i].accept6 = true;
+	}
 
 	/* Stream 2i+d feeds direction d of link i; the last is ICMP's. */
 	for (i = 0; i < topo->n_links; i++) {
@@ -125,6 +150,13 @@ static int create_state(struct engine *engine, uint64_t seed)
 			continue;
 		engine->limiters[i] = ratelimit_create();
 		if (!engine->limiters[i])
+			return -ENOMEM;
+	}
+	for (i = 0; i < topo->n_nodes; i++) {
+		if (!on_lan(topo, i))
+			continue;
+		engine->redirects[i] = redirect_limit_create();
+		if (!engine->redirects[i])
 			return -ENOMEM;
 	}
 	return 0;
@@ -160,6 +192,116 @@ fail:
 	return NULL;
 }
 
+void engine_set_kernel_redirects(struct engine *engine, int tun, bool accept4,
+				 bool accept6)
+{
+	if (tun < 0 || tun >= engine->topo->n_tuns)
+		return;
+	engine->kernel[tun].accept4 = accept4;
+	engine->kernel[tun].accept6 = accept6;
+}
+
+static struct kernel_redirect *kernel_find(struct engine *engine, int tun,
+					   bool v6, const uint8_t *dst)
+{
+	struct kernel_redirects *k = &engine->kernel[tun];
+	size_t len = v6 ? 16 : 4;
+	int i;
+
+	for (i = 0; i < ENGINE_KERNEL_REDIRECTS; i++) {
+		struct kernel_redirect *r = &k->slots[i];
+
+		if (r->used && r->v6 == v6 && memcmp(r->dst, dst, len) == 0)
+			return r;
+	}
+	return NULL;
+}
+
+int engine_kernel_entry(struct engine *engine, int tun, bool v6,
+			const uint8_t *dst, int owner, uint64_t now_us)
+{
+	const struct topology *topo = engine->topo;
+	const struct topo_tun *dev = &topo->tuns[tun];
+	int entry = topo_tun_entry(topo, tun, owner);
+	struct kernel_redirect *r;
+
+	if (entry != dev->router_iface)
+		return entry; /* on the LAN: sent straight to its owner */
+	r = kernel_find(engine, tun, v6, dst);
+	if (!r)
+		return entry;
+	if (now_us >= r->expires_us) {
+		r->used = false;
+		return entry;
+	}
+	/* An IPv6 redirect lasts while it is used. */
+	if (v6)
+		r->expires_us = now_us + ENGINE_REDIRECT6_US;
+	return r->entry;
+}
+
+void engine_kernel_redirected(struct engine *engine, int tun, bool v6,
+			      const uint8_t *dst, int entry, uint64_t now_us)
+{
+	struct kernel_redirects *k = &engine->kernel[tun];
+	struct kernel_redirect *r = kernel_find(engine, tun, v6, dst);
+	bool found = r != NULL;
+	int i;
+
+	if (!(v6 ? k->accept6 : k->accept4))
+		return;
+	/* Else a free slot, or the one that expires first. */
+	for (i = 0; !found && i < ENGINE_KERNEL_REDIRECTS; i++) {
+		struct kernel_redirect *slot = &k->slots[i];
+
+		if (!slot->used) {
+			r = slot;
+			break;
+		}
+		if (!r || slot->expires_us < r->expires_us)
+			r = slot;
+	}
+	memset(r, 0, sizeof(*r));
+	r->used = true;
+	r->v6 = v6;
+	memcpy(r->dst, dst, v6 ? 16 : 4);
+	r->entry = entry;
+	r->expires_us =
+	    now_us + (v6 ? ENGINE_REDIRECT6_US : ENGINE_REDIRECT4_US);
+}
+
+/*
+ * Lets the kernel of @tun take the IPv4 redirect @pkt as Linux's
+ * __ip_do_redirect does: it must come from the router the kernel routes
+ * through, about a destination off the kernel's subnet, and name another
+ * node on the device's LAN.
+ */
+static void kernel_learn4(struct engine *engine, int tun, uint64_t t,
+			  const struct hop_packet *pkt)
+{
+	const struct topology *topo = engine->topo;
+	const struct topo_tun *dev = &topo->tuns[tun];
+	const struct topo_iface *k = &topo->ifaces[dev->kernel_iface];
+	const uint8_t *icmp = pkt->buf + pkt->ip.hdr_len;
+	size_t icmp_len = pkt->ip.total_len - pkt->ip.hdr_len;
+	uint32_t mask = k->plen ? ~0u << (32 - k->plen) : 0;
+	uint32_t dst;
+	int owner;
+
+	if (pkt->ip.proto != PKT_PROTO_ICMP ||
+	    icmp_len < 8 + PKT_IPV4_MIN_HDR || icmp[0] != PKT_ICMP_REDIRECT ||
+	    (icmp[1] & 7) > 3 || !topo->links[k->link].lan ||
+	    pkt->ip.src != topo->ifaces[dev->router_iface].addr)
+		return;
+	dst = pkt_get32(icmp + 8 + 16);
+	owner = topo_addr_owner(topo, pkt_get32(icmp + 4));
+	if ((dst & mask) == (k->addr & mask) || owner < 0 ||
+	    owner == dev->router_iface || owner == dev->kernel_iface ||
+	    topo->ifaces[owner].link != k->link)
+		return;
+	engine_kernel_redirected(engine, tun, false, icmp + 8 + 16, owner, t);
+}
+
 void engine_destroy(struct engine *engine)
 {
 	int i;
@@ -174,8 +316,14 @@ void engine_destroy(struct engine *engine)
 		for (i = 0; i < engine->topo->n_nodes; i++)
 			ratelimit_destroy(engine->limiters[i]);
 	}
+	if (engine->redirects) {
+		for (i = 0; i < engine->topo->n_nodes; i++)
+			redirect_limit_destroy(engine->redirects[i]);
+	}
 	free(engine->links);
 	free(engine->limiters);
+	free(engine->redirects);
+	free(engine->kernel);
 	reasm_destroy(engine->reasm);
 	free(engine->ip_id);
 	free(engine->bufs);
@@ -680,28 +828,26 @@ bool engine_cross_link(struct engine *engine, int node, int next_iface,
 	const struct topology *topo = engine->topo;
 	const struct topo_iface *to = &topo->ifaces[next_iface];
 	const struct topo_link *link = &topo->links[to->link];
-	int dir = topo_link_dir(topo, to->link, to->peer);
+	int from = topo_link_iface(topo, to->link, node);
+	int dir = topo_link_dir(topo, to->link, from);
 	struct link_result res;
 	uint8_t *copy;
 
 	if (link->down) {
-		engine_drop(engine, node, to->peer, t, pkt,
-			    ENGINE_DROP_LINK_DOWN);
+		engine_drop(engine, node, from, t, pkt, ENGINE_DROP_LINK_DOWN);
 		return false;
 	}
 	link_transmit(&engine->links[2 * to->link + dir], &link->dir[dir], t,
 		      pkt->len, &res);
 	switch (res.verdict) {
 	case LINK_DOWN:
-		engine_drop(engine, node, to->peer, t, pkt,
-			    ENGINE_DROP_LINK_DOWN);
+		engine_drop(engine, node, from, t, pkt, ENGINE_DROP_LINK_DOWN);
 		return false;
 	case LINK_LOST:
-		engine_drop(engine, node, to->peer, t, pkt,
-			    ENGINE_DROP_LINK_LOSS);
+		engine_drop(engine, node, from, t, pkt, ENGINE_DROP_LINK_LOSS);
 		return false;
 	case LINK_QUEUE_FULL:
-		engine_drop(engine, node, to->peer, t, pkt,
+		engine_drop(engine, node, from, t, pkt,
 			    ENGINE_DROP_LINK_QUEUE_FULL);
 		return false;
 	case LINK_PASS:
@@ -791,13 +937,84 @@ static int next_hop(const struct topology *topo, const struct topo_route *route,
 	return owner;
 }
 
+bool engine_may_redirect(const struct engine *engine, int node, int iface,
+			 int out_iface, bool originated)
+{
+	const struct topology *topo = engine->topo;
+	const struct topo_node *n = &topo->nodes[node];
+
+	return !originated && iface >= 0 && iface == out_iface &&
+	       n->kind == TOPO_NODE_ROUTER && n->icmp.redirects &&
+	       !n->icmp.silent && engine->redirects[node] &&
+	       topo->links[topo->ifaces[iface].link].lan;
+}
+
+/*
+ * Decides whether @node redirects the source of @pkt, which it forwards
+ * from @iface to @next_iface on the same LAN (RFC 1812 5.2.7.2, Linux's
+ * __mkroute_input): the source must be on that LAN, the new first hop
+ * another node than the source, and the back-off must allow it.  Returns
+ * the new first hop's address, or 0 for no redirect.
+ */
+static uint32_t redirect_gateway(struct engine *engine, int node, int iface,
+				 int next_iface, uint64_t t,
+				 const struct hop_packet *pkt)
+{
+	const struct topology *topo = engine->topo;
+	const struct topo_route *back =
+	    topo_route_lookup(topo, node, pkt->ip.src);
+	uint32_t gateway = topo->ifaces[next_iface].addr;
+
+	if (!back || back->kind != TOPO_ROUTE_CONNECTED ||
+	    back->iface != iface || gateway == pkt->ip.src ||
+	    !error_allowed(pkt))
+		return 0;
+	if (!redirect_allow4(engine->redirects[node], pkt->ip.src, t))
+		return 0;
+	return gateway;
+}
+
+/*
+ * Sends ICMP redirect for host (5/1, the only code RFC 1812 5.2.7.2
+ * lets a router send) to the source of @pkt, from @node's address on
+ * @iface, the LAN the source shares with @gateway.
+ */
+static void send_redirect(struct engine *engine, int node, int iface,
+			  uint64_t t, const struct hop_packet *pkt,
+			  uint32_t gateway)
+{
+	const struct topology *topo = engine->topo;
+	struct pkt_icmp4_error err = {
+		.type = PKT_ICMP_REDIRECT,
+		.code = PKT_REDIRECT_HOST,
+		.rest = gateway,
+		.src = topo->ifaces[iface].addr,
+		.ttl = topo->nodes[node].ttl,
+	};
+	uint32_t mtu = topo->links[topo->ifaces[iface].link].mtu;
+	uint8_t *out = engine_next_buffer(engine);
+	size_t len;
+
+	if (!out) {
+		engine->drops[ENGINE_DROP_TOO_DEEP]++;
+		return;
+	}
+	err.id = next_ip_id(engine, node);
+	err.room =
+	    (uint16_t)(mtu < PKT_ICMP4_ERR_MAX ? mtu : PKT_ICMP4_ERR_MAX);
+	len = pkt_icmp4_build_error(out, ENGINE_BUF_SIZE, &err, pkt->buf,
+				    pkt->len);
+	if (len)
+		originate_nested(engine, node,
+				 t + topo->nodes[node].icmp.delay_us, out, len);
+}
+
 /*
  * Applies @node's forwarding decision to @pkt, in RFC 1812 5.2.1.2
- * order: route lookup, route type, TTL, next hop, MTU.  Returns the
- * interface that receives the packet, or -1 when @node consumed it.
- *
- * TODO: Redirects (type 5) are never sent, because links are
- * point-to-point and a redirect needs a shared segment.
+ * order: route lookup, route type, TTL, next hop, MTU, redirect.
+ * Returns the interface that receives the packet, or -1 when @node
+ * consumed it.  A redirect quotes the packet with its TTL decremented,
+ * as Linux's ip_forward sends it.
  */
 static int forward(struct engine *engine, int node, int iface, uint64_t t,
 		   struct hop_packet *pkt, bool originated)
@@ -808,6 +1025,7 @@ static int forward(struct engine *engine, int node, int iface, uint64_t t,
 	struct pkt_ipv4 *ip = &pkt->ip;
 	struct icmp_answer answer = { .type = PKT_ICMP_DEST_UNREACH };
 	struct engine_event detail = { .next_node = -1 };
+	uint32_t gateway = 0;
 	int next_iface;
 
 	route = topo_route_lookup(topo, node, ip->dst);
@@ -871,6 +1089,15 @@ static int forward(struct engine *engine, int node, int iface, uint64_t t,
 		return -1;
 	}
 
+	if (engine_may_redirect(engine, node, iface, route->iface, originated))
+		gateway =
+		    redirect_gateway(engine, node, iface, next_iface, t, pkt);
+	if (gateway) {
+		detail.answer_proto = PKT_PROTO_ICMP;
+		detail.icmp_type = PKT_ICMP_REDIRECT;
+		detail.icmp_code = PKT_REDIRECT_HOST;
+	}
+
 	/* The trace shows the packet as it arrived, before the decrement. */
 	detail.next_node = topo->ifaces[next_iface].node;
 	engine_decide(engine, node, iface, t, pkt, ENGINE_FORWARDED, &detail);
@@ -878,6 +1105,8 @@ static int forward(struct engine *engine, int node, int iface, uint64_t t,
 		pkt_ipv4_decrement_ttl(pkt->buf);
 		ip->ttl--;
 	}
+	if (gateway)
+		send_redirect(engine, node, iface, t, pkt, gateway);
 	return next_iface;
 }
 
@@ -941,6 +1170,7 @@ static void walk4(struct engine *engine, int node, int iface, uint64_t t,
 		if (n->kind == TOPO_NODE_KERNEL) {
 			engine_decide(engine, node, iface, t, pkt, ENGINE_LEFT,
 				      NULL);
+			kernel_learn4(engine, n->tun, t, pkt);
 			if (engine->ops.output(engine->ctx, n->tun, t, pkt->buf,
 					       pkt->len) < 0)
 				engine->drops[ENGINE_DROP_OUTPUT_FULL]++;
@@ -1114,6 +1344,7 @@ static void input(struct engine *engine, int tun, uint64_t now_us,
 		.link_group = link_group,
 	};
 	enum pkt_status status;
+	int entry;
 
 	engine_poll(engine, now_us);
 	if (len >= 1 && packet[0] >> 4 == 6) {
@@ -1137,7 +1368,16 @@ static void input(struct engine *engine, int tun, uint64_t now_us,
 	}
 
 	engine->depth = 0;
-	engine_walk(engine, router, dev->router_iface, now_us, &pkt, false);
+	{
+		uint8_t dst[4];
+
+		pkt_put32(dst, pkt.ip.dst);
+		entry = engine_kernel_entry(engine, tun, false, dst,
+					    topo_addr_owner(topo, pkt.ip.dst),
+					    now_us);
+	}
+	engine_walk(engine, topo->ifaces[entry].node, entry, now_us, &pkt,
+		    false);
 }
 
 void engine_input(struct engine *engine, int tun, uint64_t now_us,

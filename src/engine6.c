@@ -453,12 +453,67 @@ static int next_hop6(const struct topology *topo,
 }
 
 /*
+ * Whether @node redirects the source of @pkt, which it forwards from
+ * @iface to @next_iface on the same LAN (RFC 4861 8.2, Linux's
+ * ip6_forward): the source must be a neighbour on that LAN, the new first
+ * hop another node than the source, and the rate limits must allow it.
+ * Sets @target to the new first hop: the destination itself when it is on
+ * the LAN, else the next router's link-local address.
+ */
+static bool redirect_target(struct engine *engine, int node, int iface,
+			    int next_iface, const struct topo_route6 *route,
+			    uint64_t t, const struct hop_packet *pkt,
+			    struct pkt_in6 *target)
+{
+	const struct topology *topo = engine->topo;
+	const struct topo_route6 *back =
+	    topo_route6_lookup(topo, node, &pkt->ip6.src);
+	const struct topo_iface *next = &topo->ifaces[next_iface];
+
+	if (!back || back->kind != TOPO_ROUTE_CONNECTED ||
+	    back->iface != iface ||
+	    topo_addr6_owner(topo, &pkt->ip6.src) == next_iface)
+		return false;
+	if (!redirect_allow6(engine->redirects[node], &pkt->ip6.src,
+			     &pkt->ip6.dst, t))
+		return false;
+	*target = route->kind == TOPO_ROUTE_VIA ? next->ll6 : pkt->ip6.dst;
+	return true;
+}
+
+/* Sends a Redirect about @pkt to its source, from @node's link-local
+ * address on @iface, with hop limit 255 (RFC 4861 4.5). */
+static void send_redirect6(struct engine *engine, int node, int iface,
+			   uint64_t t, const struct hop_packet *pkt,
+			   const struct pkt_in6 *target)
+{
+	const struct topology *topo = engine->topo;
+	uint8_t *out = engine_next_buffer(engine);
+	struct hop_packet msg = { .v6 = true };
+
+	if (!out) {
+		engine->drops[ENGINE_DROP_TOO_DEEP]++;
+		return;
+	}
+	msg.len = pkt6_icmp_build_redirect(out, ENGINE_BUF_SIZE,
+					   &topo->ifaces[iface].ll6, target,
+					   pkt->buf, pkt->len);
+	if (!msg.len)
+		return;
+	msg.buf = out;
+	pkt6_parse(out, msg.len, &msg.ip6);
+	engine->depth++;
+	engine_walk6(engine, node, -1, t + topo->nodes[node].icmp.delay_us,
+		     &msg, true);
+	engine->depth--;
+}
+
+/*
  * Applies @node's forwarding decision to @pkt: Hop-by-Hop options, route
- * lookup and type, hop limit, neighbour, MTU.  Returns the interface
- * that receives the packet, or -1 when @node consumed it.
- *
- * TODO: send Redirect (137, RFC 4861 8.2) once links can be shared
- * segments; on point-to-point links a better first hop never exists.
+ * lookup and type, hop limit, neighbour, redirect, MTU.  Returns the
+ * interface that receives the packet, or -1 when @node consumed it.  As
+ * in Linux's ip6_forward, a redirect quotes the packet before its hop
+ * limit drops, and comes before a packet too big about the same packet.
  */
 static int forward6(struct engine *engine, int node, int iface, uint64_t t,
 		    struct hop_packet *pkt, bool originated)
@@ -469,6 +524,8 @@ static int forward6(struct engine *engine, int node, int iface, uint64_t t,
 	struct engine_event detail = { .next_node = -1 };
 	enum pkt6_walk_status status;
 	struct pkt6_chain chain;
+	struct pkt_in6 target;
+	bool redirected = false;
 	uint32_t mtu;
 	int next_iface;
 
@@ -527,19 +584,34 @@ static int forward6(struct engine *engine, int node, int iface, uint64_t t,
 		return -1;
 	}
 
+	if (engine_may_redirect(engine, node, iface, route->iface,
+				originated) &&
+	    redirect_target(engine, node, iface, next_iface, route, t, pkt,
+			    &target))
+		redirected = true;
+
 	/* IPv6 routers never fragment (RFC 8200 5): only the source does. */
 	mtu = topo->links[topo->ifaces[route->iface].link].mtu;
 	if (pkt->len > mtu && !originated) {
 		answer.type = PKT_ICMP6_PACKET_TOO_BIG;
 		answer.code = 0;
 		answer.rest = mtu;
+		if (redirected)
+			send_redirect6(engine, node, iface, t, pkt, &target);
 		reject6(engine, node, iface, t, pkt, ENGINE_DROP_PACKET_TOO_BIG,
 			false, &answer);
 		return -1;
 	}
 
+	if (redirected) {
+		detail.answer_proto = PKT6_NH_ICMPV6;
+		detail.icmp_type = PKT_ICMP6_REDIRECT;
+		detail.icmp_code = 0;
+	}
 	detail.next_node = topo->ifaces[next_iface].node;
 	engine_decide(engine, node, iface, t, pkt, ENGINE_FORWARDED, &detail);
+	if (redirected)
+		send_redirect6(engine, node, iface, t, pkt, &target);
 	if (!originated) {
 		pkt6_decrement_hop_limit(pkt->buf);
 		pkt->ip6.hop_limit--;
@@ -596,6 +668,30 @@ static void fragment6(struct engine *engine, int node, int next_iface,
 }
 
 /*
+ * Returns the interface on @iface's link that sent a packet from @src:
+ * the peer of a point-to-point link, and on a LAN the owner of @src, or
+ * the kernel for an address the topology does not know.  -1 if none.
+ */
+static int link_sender(const struct topology *topo, int iface,
+		       const struct pkt_in6 *src)
+{
+	const struct topo_iface *in = &topo->ifaces[iface];
+	const struct topo_link *link = &topo->links[in->link];
+	int owner;
+
+	if (in->peer >= 0)
+		return in->peer;
+	owner = topo_addr6_owner(topo, src);
+	if (owner >= 0 && owner != iface &&
+	    topo->ifaces[owner].link == in->link)
+		return owner;
+	if (topo->nodes[topo->ifaces[link->iface[0]].node].kind ==
+	    TOPO_NODE_KERNEL)
+		return link->iface[0];
+	return -1;
+}
+
+/*
  * Ends @pkt, whose link-local source cannot leave the link it came in
  * on: destination unreachable, beyond scope of source (1/2, RFC 4443
  * 3.1), from @node's link-local address on @iface and straight back over
@@ -618,9 +714,10 @@ static void reject_beyond_scope(struct engine *engine, int node, int iface,
 	};
 	struct hop_packet reply = { .v6 = true };
 	uint8_t *out = engine_next_buffer(engine);
+	int back = link_sender(topo, iface, &pkt->ip6.src);
 	uint64_t arrival;
 
-	if (out &&
+	if (out && back >= 0 &&
 	    pkt6_icmp_error_allowed(&err, pkt->buf, pkt->len,
 				    pkt->link_group) &&
 	    engine_icmp_permitted(engine, node, peer_key(&pkt->ip6.src),
@@ -639,12 +736,48 @@ static void reject_beyond_scope(struct engine *engine, int node, int iface,
 	reply.buf = out;
 	pkt6_parse(out, reply.len, &reply.ip6);
 	engine->depth++;
-	if (engine_cross_link(engine, node, in->peer,
+	if (engine_cross_link(engine, node, back,
 			      t + topo->nodes[node].icmp.delay_us, &reply,
 			      &arrival))
-		engine_walk6(engine, topo->ifaces[in->peer].node, in->peer,
-			     arrival, &reply, false);
+		engine_walk6(engine, topo->ifaces[back].node, back, arrival,
+			     &reply, false);
 	engine->depth--;
+}
+
+/*
+ * Lets the kernel of @tun take the Redirect @pkt as Linux's
+ * rt6_do_redirect does: hop limit 255 and code 0, from the link-local
+ * address of the router the kernel routes through, with a target that is
+ * the destination itself or another node's link-local address on the
+ * device's LAN.
+ */
+static void kernel_learn6(struct engine *engine, int tun, uint64_t t,
+			  const struct hop_packet *pkt)
+{
+	const struct topology *topo = engine->topo;
+	const struct topo_tun *dev = &topo->tuns[tun];
+	const struct topo_iface *k = &topo->ifaces[dev->kernel_iface];
+	const uint8_t *msg = pkt->buf + PKT_IPV6_HDR;
+	struct pkt_in6 target, dest;
+	int owner;
+
+	if (pkt->ip6.next_header != PKT6_NH_ICMPV6 ||
+	    pkt->ip6.payload_len < 40 || msg[0] != PKT_ICMP6_REDIRECT ||
+	    msg[1] != 0 || pkt->ip6.hop_limit != 255 ||
+	    !topo->links[k->link].lan ||
+	    memcmp(pkt->ip6.src.b, topo->ifaces[dev->router_iface].ll6.b, 16) !=
+		0)
+		return;
+	memcpy(target.b, msg + 8, 16);
+	memcpy(dest.b, msg + 24, 16);
+	owner = topo_addr6_owner(topo, &target);
+	if (memcmp(target.b, dest.b, 16) != 0 &&
+	    !pkt6_addr_is_link_local(&target))
+		return;
+	if (owner < 0 || owner == dev->router_iface ||
+	    owner == dev->kernel_iface || topo->ifaces[owner].link != k->link)
+		return;
+	engine_kernel_redirected(engine, tun, true, dest.b, owner, t);
 }
 
 void engine_walk6(struct engine *engine, int node, int iface, uint64_t t,
@@ -671,6 +804,7 @@ void engine_walk6(struct engine *engine, int node, int iface, uint64_t t,
 		if (n->kind == TOPO_NODE_KERNEL) {
 			engine_decide(engine, node, iface, t, pkt, ENGINE_LEFT,
 				      NULL);
+			kernel_learn6(engine, n->tun, t, pkt);
 			if (engine->ops.output(engine->ctx, n->tun, t, pkt->buf,
 					       pkt->len) < 0)
 				engine->drops[ENGINE_DROP_OUTPUT_FULL]++;
@@ -735,6 +869,7 @@ void engine_input6(struct engine *engine, int tun, uint64_t now_us,
 		.v6 = true,
 		.link_group = link_group,
 	};
+	int entry;
 
 	switch (pkt6_parse(packet, len, &pkt.ip6)) {
 	case PKT6_VALID:
@@ -786,5 +921,9 @@ void engine_input6(struct engine *engine, int tun, uint64_t now_us,
 	}
 
 	engine->depth = 0;
-	engine_walk6(engine, router, dev->router_iface, now_us, &pkt, false);
+	entry =
+	    engine_kernel_entry(engine, tun, true, pkt.ip6.dst.b,
+				topo_addr6_owner(topo, &pkt.ip6.dst), now_us);
+	engine_walk6(engine, topo->ifaces[entry].node, entry, now_us, &pkt,
+		     false);
 }

@@ -17,6 +17,7 @@
 #include "hopsim/random.h"
 #include "hopsim/ratelimit.h"
 #include "hopsim/reasm.h"
+#include "hopsim/redirect.h"
 
 /*
  * Packets a node originates while handling another (errors, replies,
@@ -26,6 +27,29 @@
 #define ENGINE_MAX_DEPTH 8
 #define ENGINE_BUF_SIZE	 65536
 
+/*
+ * Redirects the kernel at the end of a TUN device has taken, so that
+ * what it sends next to their destinations enters the topology at the
+ * new first hop: a TUN carries no link-layer address to show it.
+ */
+#define ENGINE_KERNEL_REDIRECTS 64
+#define ENGINE_REDIRECT4_US	300000000u /* ip_rt_gc_timeout */
+#define ENGINE_REDIRECT6_US	60000000u  /* ipv6 route gc_timeout, idle */
+
+struct kernel_redirect {
+	bool used;
+	bool v6;
+	uint8_t dst[16]; /* IPv4 in the first four bytes, network order */
+	int entry;	 /* the interface the kernel now sends to */
+	uint64_t expires_us;
+};
+
+struct kernel_redirects {
+	struct kernel_redirect slots[ENGINE_KERNEL_REDIRECTS];
+	bool accept4; /* the kernel takes IPv4 redirects on this device */
+	bool accept6;
+};
+
 struct engine {
 	struct topology *topo;
 	struct engine_ops ops;
@@ -33,10 +57,12 @@ struct engine {
 	uint64_t drops[ENGINE_DROP_COUNT];
 	uint16_t *ip_id; /* next IP identification, per node */
 	int depth;	 /* nesting level of the packet being carried */
-	uint8_t (*bufs)[ENGINE_BUF_SIZE]; /* one buffer per nesting level */
-	struct link_state *links;	  /* two directions per link */
-	struct ratelimit **limiters;	  /* per node; NULL if never limited */
-	struct rng icmp_rng;		  /* global rate-limit costs */
+	uint8_t (*bufs)[ENGINE_BUF_SIZE];  /* one buffer per nesting level */
+	struct link_state *links;	   /* two directions per link */
+	struct ratelimit **limiters;	   /* per node; NULL if never limited */
+	struct redirect_limit **redirects; /* per router on a LAN, else NULL */
+	struct kernel_redirects *kernel;   /* per TUN device */
+	struct rng icmp_rng;		   /* global rate-limit costs */
 	struct reasm *reasm;
 	bool started;
 	uint64_t start_us; /* the timeline counts from here */
@@ -93,6 +119,26 @@ bool engine_cross_link(struct engine *engine, int node, int next_iface,
  */
 bool engine_icmp_permitted(struct engine *engine, int node, uint32_t dst,
 			   uint8_t type, uint8_t code, uint64_t t, bool v6);
+
+/*
+ * Whether @node may send a redirect about a packet it forwards from
+ * @iface back out of @out_iface: it is a router that sends them, the
+ * interfaces are one, on a LAN, and the packet was not built by @node.
+ */
+bool engine_may_redirect(const struct engine *engine, int node, int iface,
+			 int out_iface, bool originated);
+
+/*
+ * Returns the interface that receives what the kernel sends into @tun to
+ * @dst (16 bytes, or 4 for IPv4) at @now_us, after the redirects it took;
+ * @owner is the interface that owns @dst, or -1.
+ */
+int engine_kernel_entry(struct engine *engine, int tun, bool v6,
+			const uint8_t *dst, int owner, uint64_t now_us);
+
+/* Records that the kernel of @tun takes the redirect of @dst to @entry. */
+void engine_kernel_redirected(struct engine *engine, int tun, bool v6,
+			      const uint8_t *dst, int entry, uint64_t now_us);
 
 /* True when @n lists TCP @port as open. */
 bool engine_tcp_port_open(const struct topo_node *n, uint16_t port);

@@ -304,18 +304,29 @@ static void print_iface(const struct topology *topo, int i)
 		printf(", loopback\n");
 		return;
 	}
-	peer = &topo->ifaces[iface->peer];
 	link = &topo->links[iface->link];
 	topo_format_impair(&link->dir[topo_link_dir(topo, iface->link, i)],
 			   impair, sizeof(impair));
-	/* The kernel's end is named after the TUN device already. */
-	printf("  %s %s/%u -- %s%s%s, %s, mtu %" PRIu32 "%s\n", iface->name,
-	       topo_format_ipv4(iface->addr, addr), iface->plen,
-	       topo->nodes[peer->node].name,
-	       topo->nodes[peer->node].kind == TOPO_NODE_KERNEL ? "" : " ",
-	       topo->nodes[peer->node].kind == TOPO_NODE_KERNEL ? ""
-								: peer->name,
-	       impair, link->mtu, link->down ? ", link down" : "");
+	if (link->lan) {
+		char name[TOPO_LINK_NAME_MAX];
+
+		printf("  %s %s/%u -- %s, %s, mtu %" PRIu32 "%s\n", iface->name,
+		       topo_format_ipv4(iface->addr, addr), iface->plen,
+		       topo_link_name(topo, iface->link, name, sizeof(name)),
+		       impair, link->mtu, link->down ? ", link down" : "");
+	} else {
+		peer = &topo->ifaces[iface->peer];
+		/* The kernel's end is named after the TUN device already. */
+		printf("  %s %s/%u -- %s%s%s, %s, mtu %" PRIu32 "%s\n",
+		       iface->name, topo_format_ipv4(iface->addr, addr),
+		       iface->plen, topo->nodes[peer->node].name,
+		       topo->nodes[peer->node].kind == TOPO_NODE_KERNEL ? ""
+									: " ",
+		       topo->nodes[peer->node].kind == TOPO_NODE_KERNEL
+			   ? ""
+			   : peer->name,
+		       impair, link->mtu, link->down ? ", link down" : "");
+	}
 	if (iface->plen6)
 		printf("    ipv6 %s/%u, link-local %s/64\n",
 		       topo_format_ipv6(&iface->addr6, addr6), iface->plen6,
@@ -668,8 +679,8 @@ static void format_decision(const struct topology *topo,
 
 	switch (ev->action) {
 	case ENGINE_FORWARDED:
-		snprintf(buf, size, "forwarded to %s",
-			 topo->nodes[ev->next_node].name);
+		snprintf(buf, size, "forwarded to %s%s",
+			 topo->nodes[ev->next_node].name, answer);
 		break;
 	case ENGINE_DELIVERED:
 		snprintf(buf, size, "delivered%s", answer);
@@ -887,8 +898,16 @@ static int setup_tun6(struct cli *cli, struct run_state *st, int t,
 		return -ENOMEM;
 	n = topo_tun_prefixes6(topo, t, tp, n);
 	for (i = 0; i < n && ret == 0; i++) {
-		struct io_prefix6 p = { tp[i].prefix, tp[i].plen };
+		struct io_prefix6 p = { .prefix = tp[i].prefix,
+					.plen = tp[i].plen };
 
+		/* On a LAN the kernel routes via the router, so that it
+		 * takes the router's redirects (which come from its
+		 * link-local address). */
+		if (topo->links[k->link].lan) {
+			p.has_gateway = true;
+			p.gateway = topo->ifaces[tun->router_iface].ll6;
+		}
 		ret = io_net_route_add6(st->net, tun->name, &p, err);
 	}
 	free(tp);
@@ -961,8 +980,12 @@ static int setup_tun(struct cli *cli, struct run_state *st, int t,
 		return -ENOMEM;
 	n = topo_tun_prefixes(topo, t, tp, cap);
 	for (i = 0; i < n && i < cap && ret == 0; i++) {
-		struct io_prefix p = { tp[i].prefix, tp[i].plen };
+		struct io_prefix p = { tp[i].prefix, tp[i].plen, 0 };
 
+		/* On a LAN the kernel routes via the router and takes its
+		 * redirects. */
+		if (topo->links[k->link].lan)
+			p.gateway = topo->ifaces[tun->router_iface].addr;
 		ret = io_net_route_add(st->net, tun->name, &p, err);
 	}
 	free(tp);
@@ -1001,6 +1024,35 @@ static void warn_outside_ranges(struct cli *cli, const struct io_prefix *p,
 		    "%s is outside 198.18.0.0/15: traffic this namespace sends there goes into the simulation",
 		    text);
 	}
+}
+
+/* A setting of /proc/sys/net/FAMILY/conf/IFNAME/, or @fallback. */
+static int conf_get(const char *family, const char *ifname, const char *name,
+		    int fallback)
+{
+	int value;
+
+	return io_net_conf_get(family, ifname, name, &value) == 0 ? value
+								  : fallback;
+}
+
+/*
+ * Tells the engine whether the kernel takes redirects on @tun, as Linux
+ * decides: over IPv4 with accept_redirects of "all" or of the device
+ * (both when the device forwards), over IPv6 with the device's
+ * accept_redirects and forwarding off.
+ */
+static void set_kernel_redirects(struct engine *engine,
+				 const struct topo_tun *tun, int index)
+{
+	bool all4 = conf_get("ipv4", "all", "accept_redirects", 1) != 0;
+	bool dev4 = conf_get("ipv4", tun->name, "accept_redirects", 1) != 0;
+	bool fwd4 = conf_get("ipv4", tun->name, "forwarding", 0) != 0;
+	bool dev6 = conf_get("ipv6", tun->name, "accept_redirects", 1) != 0;
+	bool fwd6 = conf_get("ipv6", tun->name, "forwarding", 0) != 0;
+
+	engine_set_kernel_redirects(
+	    engine, index, fwd4 ? all4 && dev4 : all4 || dev4, dev6 && !fwd6);
 }
 
 /* Logs a timeline event as the engine applies it. */
@@ -1080,6 +1132,8 @@ static int setup(struct cli *cli, struct run_state *st, size_t queue_slots,
 	st->engine = engine_create(cli->topo, &ops, st, cli->seed);
 	if (!st->engine)
 		return -errno;
+	for (i = 0; i < cli->topo->n_tuns; i++)
+		set_kernel_redirects(st->engine, &cli->topo->tuns[i], i);
 	return 0;
 }
 

@@ -452,10 +452,22 @@ static struct rtnl_route *build_route(int ifindex,
 
 	rtnl_route_set_family(route, AF_INET);
 	rtnl_route_set_table(route, RT_TABLE_MAIN);
-	rtnl_route_set_scope(route, RT_SCOPE_LINK);
+	rtnl_route_set_scope(route, prefix->gateway ? RT_SCOPE_UNIVERSE
+						    : RT_SCOPE_LINK);
 	rtnl_route_set_protocol(route, RTPROT_STATIC);
 	rtnl_route_set_type(route, RTN_UNICAST);
 	rtnl_route_nh_set_ifindex(nh, ifindex);
+	if (prefix->gateway) {
+		struct nl_addr *gw = build_nl_addr(prefix->gateway, 32);
+
+		if (!gw) {
+			rtnl_route_nh_free(nh);
+			rtnl_route_put(route);
+			return NULL;
+		}
+		rtnl_route_nh_set_gateway(nh, gw);
+		nl_addr_put(gw);
+	}
 	/* The route owns @nh from here on. */
 	rtnl_route_add_nexthop(route, nh);
 	return route;
@@ -661,6 +673,23 @@ int io_net_addr_add6(struct io_net *net, const char *ifname,
 			   build_nl_addr6(addr, plen), IFA_F_NODAD, err);
 }
 
+int io_net_conf_get(const char *family, const char *ifname, const char *name,
+		    int *value)
+{
+	char path[128];
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/%s/conf/%s/%s", family,
+		 ifname, name);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	ret = fscanf(f, "%d", value) == 1 ? 0 : -EIO;
+	fclose(f);
+	return ret;
+}
+
 int io_net_route_add6(struct io_net *net, const char *ifname,
 		      const struct io_prefix6 *prefix, struct io_error *err)
 {
@@ -693,6 +722,19 @@ int io_net_route_add6(struct io_net *net, const char *ifname,
 	rtnl_route_set_protocol(route, RTPROT_STATIC);
 	rtnl_route_set_type(route, RTN_UNICAST);
 	rtnl_route_nh_set_ifindex(nh, ifindex);
+	if (prefix->has_gateway) {
+		struct nl_addr *gw = build_nl_addr6(&prefix->gateway, 128);
+
+		if (!gw) {
+			rtnl_route_nh_free(nh);
+			rtnl_route_put(route);
+			set_error(err, "%s: unable to add route %s: %s", ifname,
+				  text, strerror(ENOMEM));
+			return -ENOMEM;
+		}
+		rtnl_route_nh_set_gateway(nh, gw);
+		nl_addr_put(gw);
+	}
 	rtnl_route_add_nexthop(route, nh);
 
 	ret = rtnl_route_add(net->sock, route, NLM_F_EXCL);

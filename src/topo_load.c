@@ -51,19 +51,29 @@ struct ld_tun {
 	struct pkt_in6 address6; /* kernel end; plen6 0 when not given */
 	struct pkt_in6 router_address6;
 	uint8_t plen6;
+	int lan[TOPO_LAN_MAX_NODES]; /* more nodes on the device's LAN */
+	int n_lan;
+	uint32_t lan_addr[TOPO_LAN_MAX_NODES]; /* valid when plen is not 0 */
+	struct pkt_in6
+	    lan_addr6[TOPO_LAN_MAX_NODES]; /* and when plen6 is not 0 */
 };
 
+/* A link or, with lan set, a LAN of n_ends nodes. */
 struct ld_link {
-	int end[2];
+	int end[TOPO_LAN_MAX_NODES];
+	int n_ends;
+	bool lan;
+	char label[TOPO_LINK_NAME_MAX]; /* "A -- B" or "lan A, B, C" */
 	int line;
 	int column;
 	struct topo_impair dir[2];
 	uint32_t mtu;
 	uint32_t cost;
 	bool down;
-	uint32_t addr[2]; /* valid when plen is not 0 */
+	uint32_t addr[TOPO_LAN_MAX_NODES]; /* valid when plen is not 0 */
 	uint8_t plen;
-	struct pkt_in6 addr6[2]; /* valid when plen6 is not 0 */
+	struct pkt_in6
+	    addr6[TOPO_LAN_MAX_NODES]; /* valid when plen6 is not 0 */
 	uint8_t plen6;
 };
 
@@ -100,10 +110,11 @@ static const char *const ld_node_keys[] = {
 	"icmp",	  "loopback", "reassembly-timeout", "loopback6",
 	NULL
 };
-static const char *const ld_tun_keys[] = { "router",	      "address",
-					   "router-address",  "mtu",
-					   "routes",	      "address6",
-					   "router-address6", NULL };
+static const char *const ld_tun_keys[] = {
+	"router", "address",  "router-address",	 "mtu",
+	"routes", "address6", "router-address6", "lan",
+	NULL
+};
 /* The keys of one direction of a link, at link level or in its block. */
 #define LD_IMPAIR_KEYS                                                         \
 	"delay", "jitter", "distribution", "jitter-reorder", "loss",           \
@@ -116,9 +127,10 @@ static const char *const ld_link_keys[] = { LD_IMPAIR_KEYS, "mtu",
 static const char *const ld_dir_keys[] = { LD_IMPAIR_KEYS, NULL };
 static const char *const ld_loss_keys[] = { "model",	 "p",	     "r",
 					    "loss-good", "loss-bad", NULL };
-static const char *const ld_icmp_keys[] = {
-	"silent", "frag-needed", "echo", "delay", "source", "rate-limit", NULL
-};
+static const char *const ld_icmp_keys[] = { "silent",	 "frag-needed",
+					    "echo",	 "delay",
+					    "source",	 "rate-limit",
+					    "redirects", NULL };
 static const char *const ld_ratelimit_keys[] = {
 	"interval",	      "burst", "global-rate", "global-burst", "types",
 	"frag-needed-exempt", NULL
@@ -1276,6 +1288,7 @@ static struct topo_icmp_policy ld_default_icmp(void)
 	return (struct topo_icmp_policy){
 		.frag_needed = true,
 		.echo = true,
+		.redirects = true,
 		.source = TOPO_ICMP_SOURCE_EGRESS,
 	};
 }
@@ -1447,6 +1460,9 @@ static int ld_icmp_setting(struct loader *ld, const struct ld_pair *pair,
 				   &icmp->frag_needed);
 	if (strcmp(pair->name, "echo") == 0)
 		return ld_get_bool(ld, pair, pair->value, ic->ctx, &icmp->echo);
+	if (strcmp(pair->name, "redirects") == 0)
+		return ld_get_bool(ld, pair, pair->value, ic->ctx,
+				   &icmp->redirects);
 	if (strcmp(pair->name, "delay") == 0)
 		return ld_get_duration(ld, pair, ic->ctx, &icmp->delay_us);
 	if (strcmp(pair->name, "source") == 0)
@@ -1710,6 +1726,8 @@ struct ld_tun_ctx {
 	struct fy_node *address6;
 	struct fy_node *address6_key;
 	struct fy_node *router_address6;
+	struct fy_node *lan;
+	struct fy_node *lan_key;
 };
 
 static int ld_tun_setting(struct loader *ld, const struct ld_pair *pair,
@@ -1748,6 +1766,12 @@ static int ld_tun_setting(struct loader *ld, const struct ld_pair *pair,
 	if (strcmp(pair->name, "mtu") == 0)
 		return ld_get_uint(ld, pair, pair->value, tc->ctx, 68, 65535,
 				   &tc->tun->mtu);
+	if (strcmp(pair->name, "lan") == 0) {
+		tc->lan = pair->value;
+		tc->lan_key = pair->key;
+		return ld_expect(ld, pair->value, pair->key, FYNT_SEQUENCE,
+				 "'lan'", tc->ctx);
+	}
 
 	ret = ld_text(ld, pair->value, pair->key, "'routes'", tc->ctx, text,
 		      sizeof(text));
@@ -1941,6 +1965,142 @@ static int ld_tun_addresses6(struct loader *ld, struct ld_tun_ctx *tc)
 	return 0;
 }
 
+static int ld_link_end(struct loader *ld, struct fy_node *key, const char *word,
+		       int offset, const char *ctx);
+
+/*
+ * Reads the node names of the sequence @seq, a LAN's members, into @out
+ * after the @n nodes already there, up to TOPO_LAN_MAX_NODES in all.
+ * Each node may be named once.
+ */
+static int ld_lan_members(struct loader *ld, struct fy_node *seq,
+			  struct fy_node *key, const char *ctx, int *out,
+			  int *n)
+{
+	struct fy_node *item;
+	void *iter = NULL;
+	char name[LD_TEXT_MAX];
+	int i, node, ret;
+
+	while ((item = fy_node_sequence_iterate(seq, &iter))) {
+		ret = ld_text(ld, item, key, "a node name", ctx, name,
+			      sizeof(name));
+		if (ret < 0)
+			return ret;
+		node = ld_link_end(ld, item, name, 0, ctx);
+		if (node < 0)
+			return node;
+		for (i = 0; i < *n; i++)
+			if (out[i] == node)
+				return ld_fail(ld, item, NULL, 0,
+					       "'%s' is on the LAN %s twice",
+					       name, ctx);
+		if (*n == TOPO_LAN_MAX_NODES)
+			return ld_fail(
+			    ld, item, NULL, 0,
+			    "too many nodes %s (at most %d on a LAN)", ctx,
+			    TOPO_LAN_MAX_NODES);
+		out[(*n)++] = node;
+	}
+	return 0;
+}
+
+/* The lowest host addresses of @net/@plen, in order, that @taken[0..1]
+ * do not have, into @out for @n nodes.  Returns -1 if they do not fit. */
+static int ld_free_hosts(uint32_t net, uint8_t plen, const uint32_t taken[2],
+			 uint32_t *out, int n)
+{
+	uint32_t last = net | ~ld_mask(plen); /* the broadcast address */
+	uint32_t addr = net + 1;
+	int i = 0;
+
+	for (; i < n && addr < last; addr++)
+		if (addr != taken[0] && addr != taken[1])
+			out[i++] = addr;
+	return i == n ? 0 : -1;
+}
+
+/* As ld_free_hosts() for IPv6, whose subnets are at least 2^1 big. */
+static int ld_free_hosts6(const struct pkt_in6 *net, uint8_t plen,
+			  const struct pkt_in6 taken[2], struct pkt_in6 *out,
+			  int n)
+{
+	unsigned int size = plen >= 120 ? 1u << (128 - plen) : 256;
+	unsigned int k = plen == 127 ? 0 : 1;
+	int i = 0;
+
+	for (; i < n && k < size; k++) {
+		struct pkt_in6 addr = ld_host6(net, k);
+
+		if (memcmp(addr.b, taken[0].b, 16) != 0 &&
+		    memcmp(addr.b, taken[1].b, 16) != 0)
+			out[i++] = addr;
+	}
+	return i == n ? 0 : -1;
+}
+
+/* Reads the 'lan' of a TUN device and gives its nodes addresses. */
+static int ld_tun_lan(struct loader *ld, struct ld_tun_ctx *tc)
+{
+	struct ld_tun *tun = tc->tun;
+	int members[TOPO_LAN_MAX_NODES] = { tun->router };
+	int n = 1, i, ret;
+	char buf[48];
+
+	if (!tc->lan)
+		return 0;
+	ret = ld_lan_members(ld, tc->lan, tc->lan_key, tc->ctx, members, &n);
+	if (ret < 0)
+		return ret;
+	if (n == 1)
+		return ld_fail(
+		    ld, tc->lan, tc->lan_key, 0,
+		    "'lan' %s is empty (name the routers and hosts that share the device with '%s')",
+		    tc->ctx, ld->nodes[tun->router].name);
+	/* The kernel is on the LAN too. */
+	if (n == TOPO_LAN_MAX_NODES)
+		return ld_fail(
+		    ld, tc->lan, tc->lan_key, 0,
+		    "too many nodes %s (at most %d on a LAN, the kernel included)",
+		    tc->ctx, TOPO_LAN_MAX_NODES);
+	tun->n_lan = n - 1;
+	for (i = 1; i < n; i++) {
+		tun->lan[i - 1] = members[i];
+		ld->nodes[members[i]].n_links++;
+	}
+
+	if (tun->plen == 0)
+		return ld_fail(
+		    ld, tc->lan_key, NULL, 0,
+		    "'lan' %s needs 'address' with room for %d addresses (A.B.C.D/LEN; a /29 holds 6)",
+		    tc->ctx, n + 1);
+	{
+		uint32_t taken[2] = { tun->address, tun->router_address };
+		uint32_t net = tun->address & ld_mask(tun->plen);
+
+		if (ld_free_hosts(net, tun->plen, taken, tun->lan_addr,
+				  tun->n_lan) < 0)
+			return ld_fail(
+			    ld, tc->address, NULL, 0,
+			    "subnet %s/%u %s has no room for the kernel and the %d nodes of its 'lan'",
+			    topo_format_ipv4(net, buf), tun->plen, tc->ctx, n);
+	}
+	if (tun->plen6) {
+		struct pkt_in6 taken6[2] = { tun->address6,
+					     tun->router_address6 };
+		struct pkt_in6 net6 = ld_subnet6(&tun->address6, tun->plen6);
+
+		if (ld_free_hosts6(&net6, tun->plen6, taken6, tun->lan_addr6,
+				   tun->n_lan) < 0)
+			return ld_fail(
+			    ld, tc->address6, NULL, 0,
+			    "subnet %s/%u %s has no room for the kernel and the %d nodes of its 'lan'",
+			    topo_format_ipv6(&net6, buf), tun->plen6, tc->ctx,
+			    n);
+	}
+	return 0;
+}
+
 static int ld_add_tun(struct loader *ld, struct fy_node *key,
 		      struct fy_node *value)
 {
@@ -2002,7 +2162,10 @@ static int ld_add_tun(struct loader *ld, struct fy_node *key,
 	ret = ld_tun_addresses(ld, &tc);
 	if (ret < 0)
 		return ret;
-	return ld_tun_addresses6(ld, &tc);
+	ret = ld_tun_addresses6(ld, &tc);
+	if (ret < 0)
+		return ret;
+	return ld_tun_lan(ld, &tc);
 }
 
 static int ld_parse_tuns(struct loader *ld, struct fy_node *section,
@@ -2048,6 +2211,7 @@ struct ld_link_ctx {
 	bool *down;
 	const char *ends[2];
 	const char *keys[LD_N_LINK_KEYS + 3]; /* link keys, end names, NULL */
+	int n_ends;			      /* of the link's addresses */
 	struct ld_pair blocks[2];   /* the direction block of each end */
 	char label[LD_TEXT_MAX];    /* "A -- B" */
 	char ctx[LD_TEXT_MAX + 64]; /* "in link A -- B" */
@@ -2073,7 +2237,25 @@ static void ld_link_ctx_init(struct ld_link_ctx *lc, const char *a,
 	lc->keys[LD_N_LINK_KEYS] = a;
 	lc->keys[LD_N_LINK_KEYS + 1] = b;
 	lc->keys[LD_N_LINK_KEYS + 2] = NULL;
+	lc->n_ends = 2;
 	snprintf(lc->label, sizeof(lc->label), "%s -- %s", a, b);
+}
+
+/* As ld_link_ctx_init() for a LAN, which has no direction blocks; @lan_key
+ * adds 'lan' to the keys. */
+static void ld_lan_ctx_init(struct ld_link_ctx *lc, const char *label,
+			    int n_ends, bool lan_key)
+{
+	int i;
+
+	for (i = 0; i < LD_N_LINK_KEYS; i++)
+		lc->keys[i] = ld_link_keys[i];
+	lc->keys[LD_N_LINK_KEYS] = lan_key ? "lan" : NULL;
+	lc->keys[LD_N_LINK_KEYS + 1] = NULL;
+	lc->ends[0] = NULL;
+	lc->ends[1] = NULL;
+	lc->n_ends = n_ends;
+	snprintf(lc->label, sizeof(lc->label), "%s", label);
 }
 
 /* Gilbert-Elliott settings as the 'loss' mapping writes them. */
@@ -2230,8 +2412,10 @@ static int ld_link_setting(struct loader *ld, const struct ld_pair *pair,
 	const char *name = pair->name;
 	int i, index, ret;
 
+	if (strcmp(name, "lan") == 0)
+		return 0; /* the members, read by ld_add_lan() */
 	for (i = 0; i < 2; i++) {
-		if (name != lc->ends[i])
+		if (!lc->ends[i] || name != lc->ends[i])
 			continue;
 		lc->blocks[i] = *pair;
 		if (ld_is_null(pair->value))
@@ -2320,22 +2504,40 @@ static int ld_link_settings(struct loader *ld, struct fy_node *settings,
 	return 0;
 }
 
-/* Reads the two 'addresses' of a link, in the 'subnet' if there is one. */
+/* Fails unless the sequence @seq of @what has one item per end. */
+static int ld_count_addresses(struct loader *ld, const struct ld_link_ctx *lc,
+			      struct fy_node *seq, struct fy_node *key,
+			      const char *what)
+{
+	int n = fy_node_sequence_item_count(seq);
+
+	if (n == lc->n_ends)
+		return 0;
+	if (lc->n_ends == 2)
+		return ld_fail(
+		    ld, seq, key, 0,
+		    "'%s' %s needs exactly two addresses, one per end, found %d",
+		    what, lc->ctx, n);
+	return ld_fail(ld, seq, key, 0,
+		       "'%s' %s needs %d addresses, one per node, found %d",
+		       what, lc->ctx, lc->n_ends, n);
+}
+
+/* Reads the 'addresses' of a link, in the 'subnet' if there is one. */
 static int ld_link_addresses(struct loader *ld, struct ld_link_ctx *lc)
 {
 	struct ld_link *link = lc->link;
-	struct fy_node *items[2] = { NULL, NULL };
-	int plens[2];
-	char texts[2][LD_TEXT_MAX];
-	int i, ret;
+	struct fy_node *items[TOPO_LAN_MAX_NODES] = { NULL };
+	int plens[TOPO_LAN_MAX_NODES];
+	char texts[TOPO_LAN_MAX_NODES][LD_TEXT_MAX];
+	int i, j, ret;
 
-	if (fy_node_sequence_item_count(lc->addresses) != 2)
-		return ld_fail(
-		    ld, lc->addresses, lc->addresses_key, 0,
-		    "'addresses' %s needs exactly two addresses, one per end, found %d",
-		    lc->ctx, fy_node_sequence_item_count(lc->addresses));
+	ret = ld_count_addresses(ld, lc, lc->addresses, lc->addresses_key,
+				 "addresses");
+	if (ret < 0)
+		return ret;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < lc->n_ends; i++) {
 		items[i] = fy_node_sequence_get_by_index(lc->addresses, i);
 		ret = ld_text(ld, items[i], lc->addresses_key, "an address",
 			      lc->ctx, texts[i], sizeof(texts[i]));
@@ -2351,7 +2553,10 @@ static int ld_link_addresses(struct loader *ld, struct ld_link_ctx *lc)
 
 	if (link->plen == 0) {
 		/* No subnet: it comes from the /LEN of the addresses. */
-		int plen = plens[0] >= 0 ? plens[0] : plens[1];
+		int plen = -1;
+
+		for (i = 0; i < lc->n_ends && plen < 0; i++)
+			plen = plens[i];
 
 		if (plen < 0)
 			return ld_fail(
@@ -2361,7 +2566,7 @@ static int ld_link_addresses(struct loader *ld, struct ld_link_ctx *lc)
 		link->plen = (uint8_t)plen;
 	}
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < lc->n_ends; i++) {
 		uint32_t net = link->addr[0] & ld_mask(link->plen);
 		char buf[16];
 
@@ -2377,11 +2582,15 @@ static int ld_link_addresses(struct loader *ld, struct ld_link_ctx *lc)
 		if (ret < 0)
 			return ret;
 	}
-	if (link->addr[0] == link->addr[1])
-		return ld_fail(
-		    ld, items[1], NULL, 0,
-		    "address conflict: both ends of link %s have address '%s'",
-		    lc->label, texts[1]);
+	for (i = 1; i < lc->n_ends; i++)
+		for (j = 0; j < i; j++)
+			if (link->addr[i] == link->addr[j])
+				return ld_fail(
+				    ld, items[i], NULL, 0,
+				    lc->n_ends == 2
+					? "address conflict: both ends of link %s have address '%s'"
+					: "address conflict: two nodes of %s have address '%s'",
+				    lc->label, texts[i]);
 	return 0;
 }
 
@@ -2400,8 +2609,16 @@ static int ld_link_subnet(struct loader *ld, struct ld_link_ctx *lc)
 	if (lc->addresses)
 		return ld_link_addresses(ld, lc);
 	if (lc->subnet) {
-		link->addr[0] = net + 1;
-		link->addr[1] = net + 2;
+		uint32_t none[2] = { 0, 0 };
+		char buf[16];
+
+		if (ld_free_hosts(net, link->plen, none, link->addr,
+				  lc->n_ends) < 0)
+			return ld_fail(
+			    ld, lc->subnet, lc->subnet_key, 0,
+			    "subnet %s/%u %s has room for fewer than %d addresses",
+			    topo_format_ipv4(net, buf), link->plen, lc->ctx,
+			    lc->n_ends);
 	}
 	return 0;
 }
@@ -2426,21 +2643,20 @@ static int ld_link_address6(struct loader *ld, struct ld_link_ctx *lc,
 	return 0;
 }
 
-/* Reads the two 'addresses6' of a link, in 'subnet6' if there is one. */
+/* Reads the 'addresses6' of a link, in 'subnet6' if there is one. */
 static int ld_link_addresses6(struct loader *ld, struct ld_link_ctx *lc)
 {
 	struct ld_link *link = lc->link;
-	struct fy_node *items[2];
-	char texts[2][LD_TEXT_MAX], buf[48];
+	struct fy_node *items[TOPO_LAN_MAX_NODES];
+	char texts[TOPO_LAN_MAX_NODES][LD_TEXT_MAX], buf[48];
 	struct pkt_in6 net;
-	int plens[2], i, ret;
+	int plens[TOPO_LAN_MAX_NODES], i, j, ret;
 
-	if (fy_node_sequence_item_count(lc->addresses6) != 2)
-		return ld_fail(
-		    ld, lc->addresses6, lc->addresses6_key, 0,
-		    "'addresses6' %s needs exactly two addresses, one per end, found %d",
-		    lc->ctx, fy_node_sequence_item_count(lc->addresses6));
-	for (i = 0; i < 2; i++) {
+	ret = ld_count_addresses(ld, lc, lc->addresses6, lc->addresses6_key,
+				 "addresses6");
+	if (ret < 0)
+		return ret;
+	for (i = 0; i < lc->n_ends; i++) {
 		items[i] = fy_node_sequence_get_by_index(lc->addresses6, i);
 		ret = ld_link_address6(ld, lc, items[i], texts[i],
 				       sizeof(texts[i]), &link->addr6[i],
@@ -2451,7 +2667,10 @@ static int ld_link_addresses6(struct loader *ld, struct ld_link_ctx *lc)
 
 	if (link->plen6 == 0) {
 		/* No subnet6: it comes from the /LEN of the addresses. */
-		int plen = plens[0] >= 0 ? plens[0] : plens[1];
+		int plen = -1;
+
+		for (i = 0; i < lc->n_ends && plen < 0; i++)
+			plen = plens[i];
 
 		if (plen < 0)
 			return ld_fail(
@@ -2462,7 +2681,7 @@ static int ld_link_addresses6(struct loader *ld, struct ld_link_ctx *lc)
 	}
 
 	net = ld_subnet6(&link->addr6[0], link->plen6);
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < lc->n_ends; i++) {
 		if ((plens[i] >= 0 && plens[i] != link->plen6) ||
 		    !ld_in_prefix6(&link->addr6[i], &net, link->plen6))
 			return ld_fail(
@@ -2476,11 +2695,15 @@ static int ld_link_addresses6(struct loader *ld, struct ld_link_ctx *lc)
 		if (ret < 0)
 			return ret;
 	}
-	if (memcmp(link->addr6[0].b, link->addr6[1].b, 16) == 0)
-		return ld_fail(
-		    ld, items[1], NULL, 0,
-		    "address conflict: both ends of link %s have address '%s'",
-		    lc->label, texts[1]);
+	for (i = 1; i < lc->n_ends; i++)
+		for (j = 0; j < i; j++)
+			if (memcmp(link->addr6[i].b, link->addr6[j].b, 16) == 0)
+				return ld_fail(
+				    ld, items[i], NULL, 0,
+				    lc->n_ends == 2
+					? "address conflict: both ends of link %s have address '%s'"
+					: "address conflict: two nodes of %s have address '%s'",
+				    lc->label, texts[i]);
 	return 0;
 }
 
@@ -2512,7 +2735,20 @@ static int ld_link_subnet6(struct loader *ld, struct ld_link_ctx *lc)
 	}
 	if (lc->addresses6)
 		return ld_link_addresses6(ld, lc);
-	ld_host_pair6(&net, link->plen6, link->addr6);
+	if (lc->n_ends == 2) {
+		ld_host_pair6(&net, link->plen6, link->addr6);
+	} else {
+		struct pkt_in6 none[2] = { 0 };
+		char buf[48];
+
+		if (ld_free_hosts6(&net, link->plen6, none, link->addr6,
+				   lc->n_ends) < 0)
+			return ld_fail(
+			    ld, lc->subnet6, lc->subnet6_key, 0,
+			    "subnet6 %s/%u %s has room for fewer than %d addresses",
+			    topo_format_ipv6(&net, buf), link->plen6, lc->ctx,
+			    lc->n_ends);
+	}
 	return 0;
 }
 
@@ -2592,6 +2828,8 @@ static int ld_add_link(struct loader *ld, struct fy_node *key,
 	link->dir[1] = ld_default_impair();
 	link->mtu = TOPO_DEFAULT_MTU;
 	link->cost = 1;
+	link->n_ends = 2;
+	snprintf(link->label, sizeof(link->label), "%s", lc.label);
 	ld_locate(ld, key, &link->line, &link->column);
 
 	for (i = 0; i < 2; i++) {
@@ -2622,6 +2860,64 @@ static int ld_add_link(struct loader *ld, struct fy_node *key,
 	return ld_link_subnet6(ld, &lc);
 }
 
+/* Adds the LAN that the mapping @item, with its key 'lan', describes. */
+static int ld_add_lan(struct loader *ld, struct fy_node *item)
+{
+	struct fy_node *members =
+	    fy_node_mapping_lookup_by_string(item, "lan", 3);
+	struct fy_node *key =
+	    fy_node_mapping_lookup_key_by_string(item, "lan", 3);
+	struct ld_link_ctx lc = { 0 };
+	struct ld_link *link;
+	size_t used;
+	int i, ret;
+
+	ret = ld_expect(ld, members, key, FYNT_SEQUENCE, "'lan'", "in 'links'");
+	if (ret < 0)
+		return ret;
+	link = ld_push((void **)&ld->links, &ld->n_links, sizeof(*link));
+	if (!link)
+		return -ENOMEM;
+	link->lan = true;
+	link->dir[0] = ld_default_impair();
+	link->dir[1] = ld_default_impair();
+	link->mtu = TOPO_DEFAULT_MTU;
+	link->cost = 1;
+	ld_locate(ld, key, &link->line, &link->column);
+	ret = ld_lan_members(ld, members, key, "in 'lan'", link->end,
+			     &link->n_ends);
+	if (ret < 0)
+		return ret;
+	if (link->n_ends < 2)
+		return ld_fail(ld, members, key, 0,
+			       "'lan' needs at least two nodes, found %d",
+			       link->n_ends);
+
+	snprintf(link->label, sizeof(link->label), "lan %s",
+		 ld->nodes[link->end[0]].name);
+	for (i = 1; i < link->n_ends; i++) {
+		used = strlen(link->label);
+		snprintf(link->label + used, sizeof(link->label) - used, ", %s",
+			 ld->nodes[link->end[i]].name);
+	}
+	for (i = 0; i < link->n_ends; i++)
+		ld->nodes[link->end[i]].n_links++;
+
+	ld_lan_ctx_init(&lc, link->label, link->n_ends, true);
+	snprintf(lc.ctx, sizeof(lc.ctx), "in %s", link->label);
+	lc.link = link;
+	lc.dir = link->dir;
+	lc.mtu = &link->mtu;
+	lc.down = &link->down;
+	ret = ld_link_settings(ld, item, &lc);
+	if (ret < 0)
+		return ret;
+	ret = ld_link_subnet(ld, &lc);
+	if (ret < 0)
+		return ret;
+	return ld_link_subnet6(ld, &lc);
+}
+
 static int ld_parse_link_item(struct loader *ld, struct fy_node *item)
 {
 	struct fy_node_pair *pair;
@@ -2632,8 +2928,11 @@ static int ld_parse_link_item(struct loader *ld, struct fy_node *item)
 	if (ld_is_null(item) || fy_node_get_type(item) != FYNT_MAPPING)
 		return ld_fail(
 		    ld, item, NULL, 0,
-		    "expected 'A -- B' or 'A -- B: { settings }' in 'links', found %s",
+		    "expected 'A -- B', 'A -- B: { settings }' or 'lan: [A, B, C]' in 'links', found %s",
 		    ld_type_name(item));
+	if (fy_node_mapping_lookup_by_string(item, "lan", 3) ||
+	    fy_node_mapping_lookup_key_by_string(item, "lan", 3))
+		return ld_add_lan(ld, item);
 
 	n = fy_node_mapping_item_count(item);
 	if (n != 1) {
@@ -2849,8 +3148,22 @@ static void ld_connect(struct topology *topo, int link, int a, int b)
 {
 	topo->links[link].iface[0] = a;
 	topo->links[link].iface[1] = b;
+	topo->links[link].n_ifaces = 2;
 	topo->ifaces[a].peer = b;
 	topo->ifaces[b].peer = a;
+}
+
+/* Makes @link, whose iface[] is filled, a LAN of @n interfaces: none of
+ * them has one peer. */
+static void ld_make_lan(struct topology *topo, int link, int n)
+{
+	struct topo_link *l = &topo->links[link];
+	int i;
+
+	l->lan = true;
+	l->n_ifaces = n;
+	for (i = 0; i < n; i++)
+		topo->ifaces[l->iface[i]].peer = -1;
 }
 
 /* Adds each router's loopback "lo" after its other interfaces. */
@@ -2932,10 +3245,9 @@ static int ld_check_loopback(struct loader *ld, int node)
 			continue;
 		return ld_fail(
 		    ld, n->loopback, NULL, 0,
-		    "address conflict: loopback '%s' of router %s is inside subnet %s/%u of link %s -- %s (line %d)",
+		    "address conflict: loopback '%s' of router %s is inside subnet %s/%u of link %s (line %d)",
 		    text, n->name, topo_format_ipv4(net, buf), l->plen,
-		    ld->nodes[l->end[0]].name, ld->nodes[l->end[1]].name,
-		    l->line);
+		    l->label, l->line);
 	}
 	return 0;
 }
@@ -3007,10 +3319,9 @@ static int ld_check_loopback6(struct loader *ld, int node)
 		net = ld_subnet6(&l->addr6[0], l->plen6);
 		return ld_fail(
 		    ld, n->loopback6, NULL, 0,
-		    "address conflict: loopback6 '%s' of router %s is inside subnet %s/%u of link %s -- %s (line %d)",
+		    "address conflict: loopback6 '%s' of router %s is inside subnet %s/%u of link %s (line %d)",
 		    text, n->name, topo_format_ipv6(&net, buf), l->plen6,
-		    ld->nodes[l->end[0]].name, ld->nodes[l->end[1]].name,
-		    l->line);
+		    l->label, l->line);
 	}
 	return 0;
 }
@@ -3064,11 +3375,20 @@ static int ld_build_links(struct loader *ld, struct topology *topo)
 					   t->plen6 };
 		struct ld_addrs router = { t->router_address, t->plen,
 					   t->router_address6, t->plen6 };
-		int k, r;
+		int k, r, m;
 
 		k = ld_attach(topo, used, ld->n_nodes + i, i, &kernel);
 		r = ld_attach(topo, used, t->router, i, &router);
 		ld_connect(topo, i, k, r);
+		for (m = 0; m < t->n_lan; m++) {
+			struct ld_addrs other = { t->lan_addr[m], t->plen,
+						  t->lan_addr6[m], t->plen6 };
+
+			link->iface[2 + m] =
+			    ld_attach(topo, used, t->lan[m], i, &other);
+		}
+		if (t->n_lan > 0)
+			ld_make_lan(topo, i, 2 + t->n_lan);
 		topo->tuns[i].kernel_iface = k;
 		topo->tuns[i].router_iface = r;
 		link->dir[0] = ld_default_impair();
@@ -3082,15 +3402,18 @@ static int ld_build_links(struct loader *ld, struct topology *topo)
 		const struct ld_link *l = &ld->links[i];
 		int index = ld->n_tuns + i;
 		struct topo_link *link = &topo->links[index];
-		struct ld_addrs ends[2] = {
-			{ l->addr[0], l->plen, l->addr6[0], l->plen6 },
-			{ l->addr[1], l->plen, l->addr6[1], l->plen6 },
-		};
-		int a, b;
+		int m;
 
-		a = ld_attach(topo, used, l->end[0], index, &ends[0]);
-		b = ld_attach(topo, used, l->end[1], index, &ends[1]);
-		ld_connect(topo, index, a, b);
+		for (m = 0; m < l->n_ends; m++) {
+			struct ld_addrs end = { l->addr[m], l->plen,
+						l->addr6[m], l->plen6 };
+
+			link->iface[m] =
+			    ld_attach(topo, used, l->end[m], index, &end);
+		}
+		ld_connect(topo, index, link->iface[0], link->iface[1]);
+		if (l->lan)
+			ld_make_lan(topo, index, l->n_ends);
 		link->dir[0] = l->dir[0];
 		link->dir[1] = l->dir[1];
 		link->mtu = l->mtu;
@@ -3169,7 +3492,8 @@ static int ld_route_via_addr(struct loader *ld, const struct ld_route_ctx *rc,
 			       "gateway '%s' %s is an address of %s itself",
 			       word, rc->ctx, node->name);
 	owner = topo_addr_owner(topo, addr);
-	if (owner != topo->ifaces[i].peer)
+	if (owner < 0 || topo->ifaces[owner].link != topo->ifaces[i].link ||
+	    topo->ifaces[i].link < 0)
 		return ld_fail(
 		    ld, rc->item, NULL, offset,
 		    "gateway '%s' %s is not the address of a neighbour of %s (no interface has it)",
@@ -3195,9 +3519,10 @@ static int ld_route_via_name(struct loader *ld, const struct ld_route_ctx *rc,
 			       "unknown node '%s' %s", word, rc->ctx);
 	for (i = node->first_iface; i < node->first_iface + node->n_ifaces;
 	     i++) {
-		int other = topo->ifaces[i].peer;
+		int link = topo->ifaces[i].link;
+		int other = link >= 0 ? topo_link_iface(topo, link, peer) : -1;
 
-		if (other < 0 || topo->ifaces[other].node != peer)
+		if (other < 0)
 			continue;
 		route->iface = i;
 		route->next_iface = other;
@@ -3280,7 +3605,8 @@ static int ld_route_via_addr6(struct loader *ld, const struct ld_route_ctx *rc,
 	const struct topology *topo = ld->topo;
 	const struct topo_node *node = &topo->nodes[rc->node];
 	int owner = topo_addr6_owner(topo, addr);
-	int peer = owner >= 0 ? topo->ifaces[owner].peer : -1;
+	int link = owner >= 0 ? topo->ifaces[owner].link : -1;
+	int peer = link >= 0 ? topo_link_iface(topo, link, rc->node) : -1;
 	bool in_subnet = pkt6_addr_is_link_local(addr);
 	int i;
 
@@ -3288,7 +3614,7 @@ static int ld_route_via_addr6(struct loader *ld, const struct ld_route_ctx *rc,
 		return ld_fail(ld, rc->item, NULL, offset,
 			       "gateway '%s' %s is an address of %s itself",
 			       word, rc->ctx, node->name);
-	if (peer >= 0 && topo->ifaces[peer].node == rc->node) {
+	if (peer >= 0) {
 		route->iface = peer;
 		route->next_iface = owner;
 		route->gateway = *addr;
@@ -3329,9 +3655,10 @@ static int ld_route_via_name6(struct loader *ld, const struct ld_route_ctx *rc,
 			       "unknown node '%s' %s", word, rc->ctx);
 	for (i = node->first_iface; i < node->first_iface + node->n_ifaces;
 	     i++) {
-		int other = topo->ifaces[i].peer;
+		int link = topo->ifaces[i].link;
+		int other = link >= 0 ? topo_link_iface(topo, link, peer) : -1;
 
-		if (other < 0 || topo->ifaces[other].node != peer)
+		if (other < 0)
 			continue;
 		joined = true;
 		if (topo->ifaces[other].plen6 == 0)
@@ -3695,13 +4022,10 @@ static int ld_find_link(const struct topology *topo, int a, int b)
 {
 	int i;
 
-	for (i = 0; i < topo->n_links; i++) {
-		int x = topo->ifaces[topo->links[i].iface[0]].node;
-		int y = topo->ifaces[topo->links[i].iface[1]].node;
-
-		if ((x == a && y == b) || (x == b && y == a))
+	for (i = 0; i < topo->n_links; i++)
+		if (topo_link_iface(topo, i, a) >= 0 &&
+		    topo_link_iface(topo, i, b) >= 0)
 			return i;
-	}
 	return -1;
 }
 
@@ -3866,9 +4190,12 @@ static int ld_event_link_action(struct loader *ld, struct ld_timeline *tl,
 		return 0;
 	}
 
-	ld_link_ctx_init(&lc,
-			 topo->nodes[topo->ifaces[link->iface[0]].node].name,
-			 topo->nodes[topo->ifaces[link->iface[1]].node].name);
+	if (link->lan)
+		ld_lan_ctx_init(&lc, ev->label, link->n_ifaces, false);
+	else
+		ld_link_ctx_init(
+		    &lc, topo->nodes[topo->ifaces[link->iface[0]].node].name,
+		    topo->nodes[topo->ifaces[link->iface[1]].node].name);
 	snprintf(lc.ctx, sizeof(lc.ctx), "in 'set' of timeline event for %s",
 		 ev->label);
 	lc.dir = link->dir;

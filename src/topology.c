@@ -108,13 +108,22 @@ const char *topo_link_name(const struct topology *topo, int link, char *buf,
 	    &topo->nodes[topo->ifaces[l->iface[0]].node];
 	const struct topo_node *b =
 	    &topo->nodes[topo->ifaces[l->iface[1]].node];
+	size_t used;
+	int i;
 
-	if (a->kind == TOPO_NODE_KERNEL)
+	if (a->kind == TOPO_NODE_KERNEL) {
 		snprintf(buf, len, "tun %s", a->name);
-	else if (b->kind == TOPO_NODE_KERNEL)
-		snprintf(buf, len, "tun %s", b->name);
-	else
+	} else if (!l->lan) {
 		snprintf(buf, len, "%s -- %s", a->name, b->name);
+	} else {
+		snprintf(buf, len, "lan %s", a->name);
+		for (i = 1; i < l->n_ifaces; i++) {
+			used = strlen(buf);
+			snprintf(
+			    buf + used, len - used, ", %s",
+			    topo->nodes[topo->ifaces[l->iface[i]].node].name);
+		}
+	}
 	return buf;
 }
 
@@ -407,28 +416,42 @@ void topo_destroy(struct topology *topo)
 	free(topo);
 }
 
-/* Whether @net/30 overlaps one of the @n subnets in @spans. */
+/* Whether @net/@plen overlaps one of the @n subnets in @spans. */
 static bool topo_overlaps_any(const struct topo_span *spans, int n,
-			      uint32_t net)
+			      uint32_t net, uint8_t plen)
 {
+	uint32_t last = net | ~topo_mask(plen);
 	int i;
 
 	for (i = 0; i < n; i++)
-		if (net <= spans[i].last && spans[i].first <= net + 3)
+		if (net <= spans[i].last && spans[i].first <= last)
 			return true;
 	return false;
 }
 
-static void topo_set_pair(struct topology *topo, const struct topo_link *link,
-			  uint32_t net)
+/* The longest prefix whose subnet holds an address for each interface of
+ * @link: /30 for a point-to-point link, /29 for a LAN of up to 6. */
+static uint8_t topo_link_plen(const struct topo_link *link)
 {
-	struct topo_iface *a = &topo->ifaces[link->iface[0]];
-	struct topo_iface *b = &topo->ifaces[link->iface[1]];
+	uint8_t plen = 30;
 
-	a->addr = net + 1;
-	b->addr = net + 2;
-	a->plen = 30;
-	b->plen = 30;
+	while ((1u << (32 - plen)) - 2 < (uint32_t)link->n_ifaces)
+		plen--;
+	return plen;
+}
+
+/* Gives the interfaces of @link the addresses net+1, net+2, ... */
+static void topo_set_pair(struct topology *topo, const struct topo_link *link,
+			  uint32_t net, uint8_t plen)
+{
+	int i;
+
+	for (i = 0; i < link->n_ifaces; i++) {
+		struct topo_iface *iface = &topo->ifaces[link->iface[i]];
+
+		iface->addr = net + 1 + (uint32_t)i;
+		iface->plen = plen;
+	}
 }
 
 static int topo_assign_links(struct topology *topo, struct topo_error *err)
@@ -472,29 +495,35 @@ static int topo_assign_links(struct topology *topo, struct topo_error *err)
 		const struct topo_link *link = &topo->links[i];
 		const struct topo_iface *a = &topo->ifaces[link->iface[0]];
 		const struct topo_node *an = &topo->nodes[a->node];
-		char name[2 * TOPO_NAME_MAX + 8];
+		uint8_t plen = topo_link_plen(link);
+		uint32_t size = 1u << (32 - plen);
+		char name[TOPO_LINK_NAME_MAX];
 
 		if (a->plen != 0)
 			continue;
 		if (an->kind == TOPO_NODE_KERNEL) {
-			/* The kernel end is iface[0] of a TUN link. */
+			/* The kernel end is iface[0] of a TUN link; the loader
+			 * gives a TUN LAN its addresses. */
 			topo_set_pair(topo, link,
-				      TOPO_POOL_FIRST + 4u * (uint32_t)an->tun);
+				      TOPO_POOL_FIRST + 4u * (uint32_t)an->tun,
+				      30);
 			continue;
 		}
+		/* A LAN's subnet starts on a multiple of its size. */
+		next = (next + size - 1) & ~(size - 1);
 		while (next < TOPO_POOL_LAST &&
-		       topo_overlaps_any(given, n_given, next))
-			next += 4;
+		       topo_overlaps_any(given, n_given, next, plen))
+			next += size;
 		if (next >= TOPO_POOL_LAST) {
 			topo_set_error(
 			    err, topo->source, link->line, link->column,
-			    "no free /30 left in 198.18.0.0/15 for link %s (give it a 'subnet')",
-			    topo_link_name(topo, i, name, sizeof(name)));
+			    "no free /%u left in 198.18.0.0/15 for link %s (give it a 'subnet')",
+			    plen, topo_link_name(topo, i, name, sizeof(name)));
 			ret = -ENOSPC;
 			break;
 		}
-		topo_set_pair(topo, link, next);
-		next += 4;
+		topo_set_pair(topo, link, next, plen);
+		next += size;
 	}
 	free(given);
 	return ret;
@@ -504,7 +533,7 @@ static int topo_assign_links(struct topology *topo, struct topo_error *err)
 static int topo_address_conflict(const struct topology *topo, int a, int b,
 				 const char *addr, struct topo_error *err)
 {
-	char name[2 * TOPO_NAME_MAX + 8], other[2 * TOPO_NAME_MAX + 8];
+	char name[TOPO_LINK_NAME_MAX], other[2 * TOPO_NAME_MAX + 8];
 	const struct topo_iface *late, *early;
 	const struct topo_link *link;
 
@@ -606,8 +635,8 @@ static int topo_check_overlaps(struct topology *topo, struct topo_error *err)
 		const struct topo_span *cur = &spans[i];
 		int late = prev->link > cur->link ? prev->link : cur->link;
 		int early = prev->link > cur->link ? cur->link : prev->link;
-		char late_name[2 * TOPO_NAME_MAX + 8];
-		char early_name[2 * TOPO_NAME_MAX + 8];
+		char late_name[TOPO_LINK_NAME_MAX];
+		char early_name[TOPO_LINK_NAME_MAX];
 		char late_net[16], early_net[16];
 		const struct topo_iface *li, *ei;
 
@@ -648,16 +677,18 @@ static bool topo_link_has_ipv6(const struct topology *topo, int link)
 	return topo->ipv6 && topo->links[link].mtu >= PKT_IPV6_MIN_MTU;
 }
 
+/* Gives the interfaces of @link the addresses net::1, net::2, ... */
 static void topo_set_pair6(struct topology *topo, const struct topo_link *link,
 			   const struct pkt_in6 *net)
 {
-	struct topo_iface *a = &topo->ifaces[link->iface[0]];
-	struct topo_iface *b = &topo->ifaces[link->iface[1]];
+	int i;
 
-	a->addr6 = topo6_add(net, 1);
-	b->addr6 = topo6_add(net, 2);
-	a->plen6 = 64;
-	b->plen6 = 64;
+	for (i = 0; i < link->n_ifaces; i++) {
+		struct topo_iface *iface = &topo->ifaces[link->iface[i]];
+
+		iface->addr6 = topo6_add(net, (uint32_t)i + 1);
+		iface->plen6 = 64;
+	}
 }
 
 static bool topo_overlaps_any6(const struct topo_span6 *spans, int n,
@@ -713,7 +744,7 @@ static int topo_assign_links6(struct topology *topo, struct topo_error *err)
 		const struct topo_link *link = &topo->links[i];
 		const struct topo_iface *a = &topo->ifaces[link->iface[0]];
 		const struct topo_node *an = &topo->nodes[a->node];
-		char name[2 * TOPO_NAME_MAX + 8];
+		char name[TOPO_LINK_NAME_MAX];
 		struct pkt_in6 net;
 
 		if (a->plen6 != 0 || !topo_link_has_ipv6(topo, i))
@@ -749,7 +780,7 @@ static void topo_assign_link_local(struct topology *topo)
 	int i, end;
 
 	for (i = 0; i < topo->n_links; i++) {
-		for (end = 0; end < 2; end++) {
+		for (end = 0; end < topo->links[i].n_ifaces; end++) {
 			struct topo_iface *iface =
 			    &topo->ifaces[topo->links[i].iface[end]];
 			uint32_t k = (uint32_t)i + 1;
@@ -847,8 +878,8 @@ static int topo_check_overlaps6(struct topology *topo, struct topo_error *err)
 		const struct topo_span6 *late =
 		    prev->link > cur->link ? prev : cur;
 		const struct topo_span6 *early = late == prev ? cur : prev;
-		char late_name[2 * TOPO_NAME_MAX + 8];
-		char early_name[2 * TOPO_NAME_MAX + 8];
+		char late_name[TOPO_LINK_NAME_MAX];
+		char early_name[TOPO_LINK_NAME_MAX];
 		char late_net[48], early_net[48];
 
 		if (!topo6_in_prefix(&cur->net, &prev->net, prev->plen))
@@ -907,16 +938,21 @@ int topo_assign_addresses(struct topology *topo, struct topo_error *err)
 }
 
 /* A shortest-path label: total cost, then the link of the first hop. */
+/* The first hop of a shortest path: its link and the neighbour's
+ * interface on that link. */
 struct topo_label {
 	uint32_t cost;
 	int first_link;
+	int first_hop;
 };
 
 static bool topo_label_less(struct topo_label a, struct topo_label b)
 {
 	if (a.cost != b.cost)
 		return a.cost < b.cost;
-	return a.first_link < b.first_link;
+	if (a.first_link != b.first_link)
+		return a.first_link < b.first_link;
+	return a.first_hop < b.first_hop;
 }
 
 /* A binary min-heap of (label, node) entries, with stale entries. */
@@ -1027,12 +1063,13 @@ static bool topo_iface_up(const struct topology *topo,
 static void topo_spf_run(struct topo_spf *spf, const struct topology *topo,
 			 int source, bool ipv6)
 {
-	struct topo_label label = { 0, -1 };
-	int i;
+	struct topo_label label = { 0, -1, -1 };
+	int i, k;
 
 	for (i = 0; i < topo->n_nodes; i++) {
 		spf->best[i].cost = TOPO_COST_INFINITE;
 		spf->best[i].first_link = -1;
+		spf->best[i].first_hop = -1;
 		spf->done[i] = false;
 	}
 	spf->heap.n = 0;
@@ -1052,36 +1089,57 @@ static void topo_spf_run(struct topo_spf *spf, const struct topology *topo,
 		for (i = n->first_iface; i < n->first_iface + n->n_ifaces;
 		     i++) {
 			const struct topo_iface *iface = &topo->ifaces[i];
-			struct topo_label next;
-			int peer;
+			const struct topo_link *link;
 
 			if (!topo_iface_up(topo, iface) ||
 			    (ipv6 && iface->plen6 == 0))
 				continue;
-			peer = topo->ifaces[iface->peer].node;
-			next.cost = label.cost + topo->links[iface->link].cost;
-			next.first_link =
-			    node == source ? iface->link : label.first_link;
-			if (spf->done[peer] ||
-			    !topo_label_less(next, spf->best[peer]))
-				continue;
-			spf->best[peer] = next;
-			if (spf->heap.n < spf->heap.cap)
-				topo_heap_push(&spf->heap, next, peer);
+			link = &topo->links[iface->link];
+			for (k = 0; k < link->n_ifaces; k++) {
+				int hop = link->iface[k];
+				int peer = topo->ifaces[hop].node;
+				struct topo_label next;
+
+				if (hop == i)
+					continue;
+				next.cost = label.cost + link->cost;
+				next.first_link = node == source
+						      ? iface->link
+						      : label.first_link;
+				next.first_hop =
+				    node == source ? hop : label.first_hop;
+				if (spf->done[peer] ||
+				    !topo_label_less(next, spf->best[peer]))
+					continue;
+				spf->best[peer] = next;
+				if (spf->heap.n < spf->heap.cap)
+					topo_heap_push(&spf->heap, next, peer);
+			}
 		}
 	}
 }
 
-/* Returns @node's interface on @link, or -1. */
 static int topo_node_iface_on(const struct topology *topo, int node, int link)
 {
-	const struct topo_link *l = &topo->links[link];
+	return topo_link_iface(topo, link, node);
+}
 
-	if (topo->ifaces[l->iface[0]].node == node)
-		return l->iface[0];
-	if (topo->ifaces[l->iface[1]].node == node)
-		return l->iface[1];
-	return -1;
+/* The shortest path from the SPF source to any node on @link. */
+static struct topo_label topo_link_best(const struct topology *topo, int link,
+					const struct topo_spf *spf)
+{
+	const struct topo_link *l = &topo->links[link];
+	struct topo_label best = spf->best[topo->ifaces[l->iface[0]].node];
+	int k;
+
+	for (k = 1; k < l->n_ifaces; k++) {
+		struct topo_label next =
+		    spf->best[topo->ifaces[l->iface[k]].node];
+
+		if (topo_label_less(next, best))
+			best = next;
+	}
+	return best;
 }
 
 static int topo_append_route(struct topo_node *node,
@@ -1138,10 +1196,7 @@ static int topo_add_shortest(struct topology *topo, int node,
 	for (i = 0; i < topo->n_links; i++) {
 		const struct topo_link *link = &topo->links[i];
 		const struct topo_iface *a = &topo->ifaces[link->iface[0]];
-		struct topo_label la = spf->best[a->node];
-		struct topo_label lb =
-		    spf->best[topo->ifaces[link->iface[1]].node];
-		struct topo_label best = topo_label_less(lb, la) ? lb : la;
+		struct topo_label best = topo_link_best(topo, i, spf);
 		struct topo_route route = { 0 };
 		int out;
 
@@ -1155,7 +1210,7 @@ static int topo_add_shortest(struct topology *topo, int node,
 		route.plen = a->plen;
 		route.kind = TOPO_ROUTE_VIA;
 		route.iface = out;
-		route.next_iface = topo->ifaces[out].peer;
+		route.next_iface = best.first_hop;
 		route.gateway = topo->ifaces[route.next_iface].addr;
 		ret = topo_append_route(&topo->nodes[node], &route);
 		if (ret < 0)
@@ -1256,7 +1311,7 @@ static void topo_via6(const struct topology *topo, int node,
 
 	route->kind = TOPO_ROUTE_VIA;
 	route->iface = out;
-	route->next_iface = topo->ifaces[out].peer;
+	route->next_iface = label.first_hop;
 	route->gateway = topo->ifaces[route->next_iface].addr6;
 }
 
@@ -1269,10 +1324,7 @@ static int topo_add_shortest6(struct topology *topo, int node,
 	for (i = 0; i < topo->n_links; i++) {
 		const struct topo_link *link = &topo->links[i];
 		const struct topo_iface *a = &topo->ifaces[link->iface[0]];
-		struct topo_label la = spf->best[a->node];
-		struct topo_label lb =
-		    spf->best[topo->ifaces[link->iface[1]].node];
-		struct topo_label best = topo_label_less(lb, la) ? lb : la;
+		struct topo_label best = topo_link_best(topo, i, spf);
 		struct topo_route6 route = { .plen = a->plen6 };
 
 		if (a->plen6 == 0 || link->down ||
@@ -1432,7 +1484,7 @@ static int topo_add_redistributed6(struct topology *topo, int node,
 				   const struct topo_spf *spf,
 				   const struct topo_prefix6 *p)
 {
-	struct topo_label best = { TOPO_COST_INFINITE, -1 };
+	struct topo_label best = { TOPO_COST_INFINITE, -1, -1 };
 	struct topo_route6 route = { .prefix = p->prefix, .plen = p->plen };
 	int i;
 
@@ -1721,7 +1773,7 @@ static int topo_add_redistributed(struct topology *topo, int node,
 				  const struct topo_spf *spf,
 				  const struct topo_prefix *p)
 {
-	struct topo_label best = { TOPO_COST_INFINITE, -1 };
+	struct topo_label best = { TOPO_COST_INFINITE, -1, -1 };
 	struct topo_route route = { 0 };
 	int i, out;
 
@@ -1743,7 +1795,7 @@ static int topo_add_redistributed(struct topology *topo, int node,
 	route.plen = p->plen;
 	route.kind = TOPO_ROUTE_VIA;
 	route.iface = out;
-	route.next_iface = topo->ifaces[out].peer;
+	route.next_iface = best.first_hop;
 	route.gateway = topo->ifaces[route.next_iface].addr;
 	return topo_set_route(topo, node, &route);
 }
@@ -1860,7 +1912,7 @@ static int topo_add_loopback_routes(struct topology *topo, int node,
 			continue;
 		out = topo_node_iface_on(topo, node, best.first_link);
 		route.iface = out;
-		route.next_iface = topo->ifaces[out].peer;
+		route.next_iface = best.first_hop;
 		route.gateway = topo->ifaces[route.next_iface].addr;
 		ret = topo_set_route(topo, node, &route);
 		if (ret < 0)
@@ -1949,6 +2001,13 @@ static int topo_add_static(struct topo_node *n, const struct topo_route *route)
 	return 0;
 }
 
+/* Whether interface @next is another interface on @iface's link. */
+static bool topo_is_neighbour(const struct topology *topo, int iface, int next)
+{
+	return next >= 0 && next < topo->n_ifaces && next != iface &&
+	       topo->ifaces[next].link == topo->ifaces[iface].link;
+}
+
 /* Checks that @route's interfaces belong to @node. */
 static bool topo_route_valid(const struct topology *topo, int node,
 			     const struct topo_route *route)
@@ -1964,7 +2023,7 @@ static bool topo_route_valid(const struct topology *topo, int node,
 	       route->iface < n->first_iface + n->n_ifaces &&
 	       topo->ifaces[route->iface].link >= 0 &&
 	       (route->kind != TOPO_ROUTE_VIA ||
-		route->next_iface == topo->ifaces[route->iface].peer);
+		topo_is_neighbour(topo, route->iface, route->next_iface));
 }
 
 /* Returns the index of @node's IPv6 static route for @prefix/@plen, or -1. */
@@ -2016,7 +2075,7 @@ static bool topo_route6_valid(const struct topology *topo, int node,
 	       topo->ifaces[route->iface].link >= 0 &&
 	       topo->ifaces[route->iface].plen6 != 0 &&
 	       (route->kind != TOPO_ROUTE_VIA ||
-		route->next_iface == topo->ifaces[route->iface].peer);
+		topo_is_neighbour(topo, route->iface, route->next_iface));
 }
 
 /* Adds or removes the IPv6 static route of the ROUTE_* @event. */
@@ -2374,7 +2433,9 @@ static bool topo_trace_probe(const struct topology *topo, int in_iface,
 	hop->ttl = ttl;
 	hop->mark = TOPO_HOP_SILENT;
 	hop->node = -1;
-	if (topo_sends_down(topo, topo->ifaces[in_iface].peer))
+	/* The kernel's end is iface[0] of a TUN link. */
+	if (topo_sends_down(topo,
+			    topo->links[topo->ifaces[in_iface].link].iface[0]))
 		return false;
 
 	for (;;) {
@@ -2445,17 +2506,18 @@ int topo_path(const struct topology *topo, int tun, uint32_t dst, int max_ttl,
 {
 	const struct topo_tun *t;
 	uint32_t src;
-	int ttl, n = 0;
+	int ttl, entry, n = 0;
 
 	if (tun < 0 || tun >= topo->n_tuns || max_ttl < 1 || max_ttl > 255 ||
 	    cap < 0 || (cap > 0 && !hops))
 		return -EINVAL;
 	t = &topo->tuns[tun];
 	src = topo->ifaces[t->kernel_iface].addr;
+	entry = topo_tun_entry(topo, tun, topo_addr_owner(topo, dst));
 
 	for (ttl = 1; ttl <= max_ttl && n < cap; ttl++) {
-		bool ends = topo_trace_probe(topo, t->router_iface, src, dst,
-					     ttl, &hops[n]);
+		bool ends =
+		    topo_trace_probe(topo, entry, src, dst, ttl, &hops[n]);
 
 		n++;
 		if (ends)
@@ -2705,7 +2767,9 @@ static bool topo_trace_probe6(const struct topology *topo, int in_iface,
 	hop->ttl = hop_limit;
 	hop->mark = TOPO_HOP_SILENT;
 	hop->node = -1;
-	if (topo_sends_down(topo, topo->ifaces[in_iface].peer))
+	/* The kernel's end is iface[0] of a TUN link. */
+	if (topo_sends_down(topo,
+			    topo->links[topo->ifaces[in_iface].link].iface[0]))
 		return false;
 
 	for (;;) {
@@ -2755,7 +2819,7 @@ int topo_path6(const struct topology *topo, int tun, const struct pkt_in6 *dst,
 {
 	const struct topo_iface *kernel;
 	const struct topo_tun *t;
-	int ttl, n = 0;
+	int ttl, entry, n = 0;
 
 	if (tun < 0 || tun >= topo->n_tuns || !dst || max_ttl < 1 ||
 	    max_ttl > 255 || cap < 0 || (cap > 0 && !hops))
@@ -2764,10 +2828,11 @@ int topo_path6(const struct topology *topo, int tun, const struct pkt_in6 *dst,
 	kernel = &topo->ifaces[t->kernel_iface];
 	if (kernel->plen6 == 0)
 		return -EINVAL;
+	entry = topo_tun_entry(topo, tun, topo_addr6_owner(topo, dst));
 
 	for (ttl = 1; ttl <= max_ttl && n < cap; ttl++) {
-		bool ends = topo_trace_probe6(
-		    topo, t->router_iface, &kernel->addr6, dst, ttl, &hops[n]);
+		bool ends = topo_trace_probe6(topo, entry, &kernel->addr6, dst,
+					      ttl, &hops[n]);
 
 		n++;
 		if (ends)
@@ -2994,6 +3059,8 @@ const char *topo_format_icmp(const struct topo_icmp_policy *icmp, char *buf,
 		topo_append(buf, len, &used, " frag-needed off");
 	if (!icmp->echo)
 		topo_append(buf, len, &used, " echo off");
+	if (!icmp->redirects)
+		topo_append(buf, len, &used, " redirects off");
 	if (icmp->delay_us)
 		topo_append(
 		    buf, len, &used, " delay %s",

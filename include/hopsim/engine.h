@@ -9,6 +9,7 @@
 #ifndef HOPSIM_ENGINE_H
 #define HOPSIM_ENGINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -152,6 +153,14 @@ void engine_input(struct engine *engine, int tun, uint64_t now_us,
  */
 void engine_input_link_group(struct engine *engine, int tun, uint64_t now_us,
 			     uint8_t *packet, size_t len);
+
+/*
+ * Tells whether the kernel at the end of TUN @tun takes IPv4 and IPv6
+ * redirects (by default it does, as Linux hosts do).  A redirect it takes
+ * sends what it next sends to that destination to the new first hop.
+ */
+void engine_set_kernel_redirects(struct engine *engine, int tun, bool accept4,
+				 bool accept6);
 
 /* Returns the drop counters, indexed by enum engine_drop. */
 const uint64_t *engine_drop_counters(const struct engine *engine);

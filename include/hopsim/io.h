@@ -46,12 +46,15 @@ int io_tun_open(const char *name, struct io_error *err);
 struct io_prefix {
 	uint32_t prefix;
 	uint8_t plen;
+	uint32_t gateway; /* a route's next hop on the device, or 0 */
 };
 
 /* An IPv6 prefix, in network order like every IPv6 address. */
 struct io_prefix6 {
 	struct pkt_in6 prefix;
 	uint8_t plen;
+	bool has_gateway;
+	struct pkt_in6 gateway; /* a route's next hop on the device */
 };
 
 struct io_net;
@@ -86,9 +89,10 @@ int io_net_addr_add(struct io_net *net, const char *ifname, uint32_t addr,
 		    uint8_t plen, struct io_error *err);
 
 /*
- * Adds a route for @prefix through @ifname (main table, scope link,
- * protocol static), remembering it for io_net_destroy().  Returns 0 or
- * -errno: -EINVAL when @prefix has host bits set.
+ * Adds a route for @prefix through @ifname (main table, protocol static),
+ * via prefix->gateway when it is set and else with scope link,
+ * remembering it for io_net_destroy().  Returns 0 or -errno: -EINVAL
+ * when @prefix has host bits set.
  */
 int io_net_route_add(struct io_net *net, const char *ifname,
 		     const struct io_prefix *prefix, struct io_error *err);
@@ -105,9 +109,18 @@ int io_net_addr_add6(struct io_net *net, const char *ifname,
 		     const struct pkt_in6 *addr, uint8_t plen,
 		     struct io_error *err);
 
-/* As io_net_route_add(), for an IPv6 prefix.  Returns 0 or -errno. */
+/* As io_net_route_add(), for an IPv6 prefix, via prefix->gateway when
+ * has_gateway is set.  Returns 0 or -errno. */
 int io_net_route_add6(struct io_net *net, const char *ifname,
 		      const struct io_prefix6 *prefix, struct io_error *err);
+
+/*
+ * Reads the integer setting @name of interface @ifname from
+ * /proc/sys/net/@family/conf/ (family "ipv4" or "ipv6"; @ifname may be
+ * "all") in the current namespace into @value.  Returns 0 or -errno.
+ */
+int io_net_conf_get(const char *family, const char *ifname, const char *name,
+		    int *value);
 
 /*
  * Removes, newest first, every route and then every address this

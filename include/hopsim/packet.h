@@ -42,6 +42,8 @@
 #define PKT_UNREACH_FRAG_NEEDED 4
 #define PKT_UNREACH_ADMIN	13
 
+#define PKT_REDIRECT_HOST 1 /* the only redirect code routers send */
+
 #define PKT_TCP_FIN 0x01
 #define PKT_TCP_SYN 0x02
 #define PKT_TCP_RST 0x04

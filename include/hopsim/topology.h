@@ -23,6 +23,8 @@
  * 200 MB for them (an estimate from the route size). */
 #define TOPO_MAX_NODES 2048
 #define TOPO_MAX_LINKS 8192
+/* Nodes on one LAN, a shared segment; a point-to-point link has two. */
+#define TOPO_LAN_MAX_NODES 32
 
 /* Defaults that a topology file may override. */
 #define TOPO_DEFAULT_MTU	      1500
@@ -60,13 +62,14 @@ struct topo_route {
 
 /*
  * An interface.  A router's loopback is an interface named "lo" with a
- * /32 address, link -1 and peer -1: it is on no link.
+ * /32 address, link -1 and peer -1: it is on no link.  An interface on a
+ * LAN has peer -1 too: it has many neighbours.
  */
 struct topo_iface {
 	char name[TOPO_IFNAME_MAX]; /* "eth0"...; kernel side: the TUN name */
 	int node;
 	int link;
-	int peer; /* the interface at the other end of the link */
+	int peer; /* the interface at the other end of the link, or -1 */
 	uint32_t addr;
 	uint8_t plen;
 	struct pkt_in6 addr6; /* global IPv6 address */
@@ -115,9 +118,19 @@ struct topo_impair {
 	bool down;	      /* drops everything; routes do not change */
 };
 
+/*
+ * A point-to-point link joins iface[0] and iface[1].  A LAN, a shared
+ * segment such as an Ethernet switch, joins n_ifaces interfaces; each may
+ * send to any other, and a router on it may send redirects.
+ */
 struct topo_link {
-	int iface[2];
-	/* dir[0] carries packets from iface[0] to iface[1], dir[1] back. */
+	int iface[TOPO_LAN_MAX_NODES];
+	int n_ifaces; /* 2 for a point-to-point link */
+	bool lan;
+	/*
+	 * dir[0] carries packets from iface[0] to iface[1], dir[1] back.  A
+	 * LAN has one medium: every packet on it crosses dir[0].
+	 */
 	struct topo_impair dir[2];
 	uint32_t mtu;
 	uint32_t cost; /* metric for computed shortest paths, 1..65535 */
@@ -182,6 +195,7 @@ struct topo_icmp_policy {
 	bool silent;	   /* sends no ICMP errors, still forwards */
 	bool frag_needed;  /* sends 3/4; off makes a PMTU black hole */
 	bool echo;	   /* sends echo replies */
+	bool redirects;	   /* routers: sends redirects on a LAN */
 	uint32_t delay_us; /* extra time before its own ICMP leaves */
 	enum topo_icmp_source source;
 	uint32_t source_addr; /* FIXED */
@@ -215,7 +229,12 @@ struct topo_node {
 	int n_static_routes;
 };
 
-/* A TUN device: a link between one router and the host kernel. */
+/*
+ * A TUN device: a link between one router and the host kernel, or a LAN
+ * of the kernel, that router and more nodes.  The kernel routes through
+ * the router; a TUN carries no link-layer address, so every packet from
+ * the kernel reaches that router unless its destination is on the LAN.
+ */
 struct topo_tun {
 	char name[TOPO_IFNAME_MAX];
 	int kernel_node;
@@ -358,9 +377,11 @@ int topo_path(const struct topology *topo, int tun, uint32_t dst, int max_ttl,
 	      struct topo_hop *hops, int cap);
 
 /*
- * Writes "A -- B" for a link between nodes A and B, or "tun NAME" for the
- * link of TUN device NAME, into @buf of @len bytes.  Returns @buf.
+ * Writes "A -- B" for a link between nodes A and B, "lan A, B, C" for a
+ * LAN, or "tun NAME" for the link of TUN device NAME, into @buf of @len
+ * bytes; TOPO_LINK_NAME_MAX bytes always suffice.  Returns @buf.
  */
+#define TOPO_LINK_NAME_MAX (TOPO_LAN_MAX_NODES * (TOPO_NAME_MAX + 2) + 8)
 const char *topo_link_name(const struct topology *topo, int link, char *buf,
 			   size_t len);
 
@@ -441,11 +462,42 @@ const char *topo_format_event(const struct topology *topo,
 			      size_t len);
 
 /* Returns the direction index (0 or 1) of @link for packets that @iface
- * sends onto it. */
+ * sends onto it: always 0 on a LAN. */
 static inline int topo_link_dir(const struct topology *topo, int link,
 				int iface)
 {
-	return topo->links[link].iface[0] == iface ? 0 : 1;
+	const struct topo_link *l = &topo->links[link];
+
+	return l->lan || l->iface[0] == iface ? 0 : 1;
+}
+
+/*
+ * Returns the interface that receives what the kernel sends into @tun
+ * toward the address of interface @owner (-1 for none): @owner itself
+ * when it is another node's on the TUN's LAN, else the TUN's router.
+ */
+static inline int topo_tun_entry(const struct topology *topo, int tun,
+				 int owner)
+{
+	const struct topo_tun *t = &topo->tuns[tun];
+
+	if (owner >= 0 && owner != t->kernel_iface &&
+	    topo->ifaces[owner].link == topo->ifaces[t->router_iface].link)
+		return owner;
+	return t->router_iface;
+}
+
+/* Returns @node's interface on @link, or -1. */
+static inline int topo_link_iface(const struct topology *topo, int link,
+				  int node)
+{
+	const struct topo_link *l = &topo->links[link];
+	int i;
+
+	for (i = 0; i < l->n_ifaces; i++)
+		if (topo->ifaces[l->iface[i]].node == node)
+			return l->iface[i];
+	return -1;
 }
 
 /*
