@@ -857,6 +857,89 @@ void engine_walk6(struct engine *engine, int node, int iface, uint64_t t,
 	}
 }
 
+/*
+ * Answers an echo request that the kernel of @tun sent to all nodes
+ * (ff02::1) or all routers (ff02::2), from each node on the device's link
+ * in that group, as Linux does (RFC 4443 4.2): from the node's global
+ * address there, or its link-local one when the request came from a
+ * link-local address.  Returns false when @pkt is no such request.
+ */
+static bool answer_group_echo(struct engine *engine, int tun, uint64_t t,
+			      const struct hop_packet *pkt)
+{
+	static const uint8_t all_nodes[16] = { 0xff, 0x02, [15] = 1 };
+	static const uint8_t all_routers[16] = { 0xff, 0x02, [15] = 2 };
+	const struct topology *topo = engine->topo;
+	const struct topo_tun *dev = &topo->tuns[tun];
+	const struct topo_link *link =
+	    &topo->links[topo->ifaces[dev->kernel_iface].link];
+	struct engine_event detail = {
+		.next_node = -1,
+		.answer_proto = PKT6_NH_ICMPV6,
+		.icmp_type = PKT_ICMP6_ECHO_REPLY,
+	};
+	bool local = pkt6_addr_is_link_local(&pkt->ip6.src);
+	bool routers_only = memcmp(pkt->ip6.dst.b, all_routers, 16) == 0;
+	int i;
+
+	if (pkt->ip6.next_header != PKT6_NH_ICMPV6 ||
+	    pkt->ip6.payload_len < PKT_ICMP6_HDR ||
+	    pkt->buf[PKT_IPV6_HDR] != PKT_ICMP6_ECHO_REQUEST ||
+	    (!routers_only && memcmp(pkt->ip6.dst.b, all_nodes, 16) != 0))
+		return false;
+
+	for (i = 0; i < link->n_ifaces; i++) {
+		int member = link->iface[i];
+		const struct topo_iface *iface = &topo->ifaces[member];
+		const struct topo_node *n = &topo->nodes[iface->node];
+		struct hop_packet reply = { .v6 = true };
+		uint64_t arrival;
+
+		if (member == dev->kernel_iface ||
+		    (routers_only && n->kind != TOPO_NODE_ROUTER))
+			continue;
+		if (!n->icmp.echo) {
+			engine_drop(engine, iface->node, member, t, pkt,
+				    ENGINE_DROP_ECHO_DISABLED);
+			continue;
+		}
+		reply.buf = engine_next_buffer(engine);
+		if (!reply.buf)
+			return true;
+		memcpy(reply.buf, pkt->buf, pkt->len);
+		reply.len = pkt6_icmp_echo_reply(
+		    reply.buf, pkt->len, local ? &iface->ll6 : &iface->addr6,
+		    n->ttl);
+		if (!reply.len) {
+			engine_drop(engine, iface->node, member, t, pkt,
+				    ENGINE_DROP_BAD_ICMP);
+			return true;
+		}
+		if (!engine_icmp_permitted(engine, iface->node,
+					   peer_key(&pkt->ip6.src),
+					   PKT_ICMP6_ECHO_REPLY, 0, t, true)) {
+			engine_decide(engine, iface->node, member, t, pkt,
+				      ENGINE_DELIVERED, NULL);
+			continue;
+		}
+		engine_decide(engine, iface->node, member, t, pkt,
+			      ENGINE_ANSWERED, &detail);
+		pkt6_parse(reply.buf, reply.len, &reply.ip6);
+		engine->depth++;
+		/* No route leads to a link-local address: straight back. */
+		if (!local)
+			engine_walk6(engine, iface->node, -1,
+				     t + n->icmp.delay_us, &reply, true);
+		else if (engine_cross_link(
+			     engine, iface->node, dev->kernel_iface,
+			     t + n->icmp.delay_us, &reply, &arrival))
+			engine_walk6(engine, dev->kernel_node,
+				     dev->kernel_iface, arrival, &reply, false);
+		engine->depth--;
+	}
+	return true;
+}
+
 void engine_input6(struct engine *engine, int tun, uint64_t now_us,
 		   uint8_t *packet, size_t len, bool link_group)
 {
@@ -889,13 +972,18 @@ void engine_input6(struct engine *engine, int tun, uint64_t now_us,
 	}
 	pkt.len = PKT_IPV6_HDR + pkt.ip6.payload_len;
 
-	/* The kernel's own router solicitations, MLD reports and neighbour
+	/* Echo requests to all nodes or all routers get answers.  The
+	 * kernel's own router solicitations, MLD reports and neighbour
 	 * solicitations go to multicast groups: counted, never replied to.
 	 * The first router still processes Hop-by-Hop options, because an
 	 * option whose action bits are 10 requires a parameter problem even
 	 * about a multicast packet (RFC 8200 4.2). */
 	if (pkt6_addr_is_multicast(&pkt.ip6.dst)) {
 		engine->depth = 0;
+		if (!pkt6_addr_is_multicast(&pkt.ip6.src) &&
+		    !pkt6_addr_is_unspecified(&pkt.ip6.src) &&
+		    answer_group_echo(engine, tun, now_us, &pkt))
+			return;
 		if (pkt.ip6.next_header == PKT6_NH_HOP_BY_HOP) {
 			struct pkt6_chain chain;
 			enum pkt6_walk_status status = pkt6_walk(
