@@ -171,6 +171,30 @@ def test_traceroute6_matches_path(netns, default_running, default_path6, method)
 
 
 @pytest.mark.tools("traceroute")
+@pytest.mark.parametrize(
+    "family, dest, mark",
+    [
+        # The server has no protocol 253: protocol unreachable (3/2).
+        ("-4", "198.18.1.18", "!P"),
+        # IPv6 has no protocol unreachable: the server sends parameter
+        # problem 4/1 (unrecognized next header), which traceroute 2.1
+        # prints as !<4-1>.
+        ("-6", SERVER, "!<4-1>"),
+    ],
+)
+def test_traceroute_raw_protocol_mark(netns, default_running, family, dest, mark):
+    result = netns.exec(["traceroute", family, "-n", "-q", "1", "-P", "253", dest], timeout=30)
+    rows = hoptools.parse_traceroute(result.stdout)
+    shown = result.describe()
+
+    assert result.returncode == 0, shown
+    assert len(rows) == len(DEFAULT_HOPS), shown
+    assert rows[-1].addrs == [dest], shown
+    assert [p.mark for p in rows[-1].probes] == [mark], shown
+    assert all(p.mark is None for r in rows[:-1] for p in r.probes), shown
+
+
+@pytest.mark.tools("traceroute")
 def test_traceroute6_rtt_band(netns, default_running):
     # Hop n is n - 1 links of 1 ms away, each way.
     result, rows, _ = traceroute6(netns, "-q", "3")
