@@ -21,6 +21,8 @@ int main(void)
 	srunner_add_suite(runner, timeline_suite());
 	srunner_add_suite(runner, engine6_suite());
 	srunner_add_suite(runner, topology6_suite());
+	srunner_add_suite(runner, lan_suite());
+	srunner_add_suite(runner, redirect_suite());
 
 	srunner_run_all(runner, CK_NORMAL);
 	failed = srunner_ntests_failed(runner);

@@ -17,5 +17,7 @@ Suite *rtable6_suite(void);
 Suite *timeline_suite(void);
 Suite *engine6_suite(void);
 Suite *topology6_suite(void);
+Suite *lan_suite(void);
+Suite *redirect_suite(void);
 
 #endif
