@@ -953,8 +953,10 @@ bool engine_may_redirect(const struct engine *engine, int node, int iface,
  * Decides whether @node redirects the source of @pkt, which it forwards
  * from @iface to @next_iface on the same LAN (RFC 1812 5.2.7.2, Linux's
  * __mkroute_input): the source must be on that LAN, the new first hop
- * another node than the source, and the back-off must allow it.  Returns
- * the new first hop's address, or 0 for no redirect.
+ * another node than the source, and the back-off must allow it.  As in
+ * Linux's ip_rt_send_redirect, the back-off counts the redirect before
+ * the rules for ICMP errors (none about an error or a later fragment)
+ * can suppress it.  Returns the new first hop's address, or 0 for none.
  */
 static uint32_t redirect_gateway(struct engine *engine, int node, int iface,
 				 int next_iface, uint64_t t,
@@ -966,10 +968,10 @@ static uint32_t redirect_gateway(struct engine *engine, int node, int iface,
 	uint32_t gateway = topo->ifaces[next_iface].addr;
 
 	if (!back || back->kind != TOPO_ROUTE_CONNECTED ||
-	    back->iface != iface || gateway == pkt->ip.src ||
-	    !error_allowed(pkt))
+	    back->iface != iface || gateway == pkt->ip.src)
 		return 0;
-	if (!redirect_allow4(engine->redirects[node], pkt->ip.src, t))
+	if (!redirect_allow4(engine->redirects[node], pkt->ip.src, t) ||
+	    !error_allowed(pkt))
 		return 0;
 	return gateway;
 }

@@ -452,6 +452,11 @@ static int next_hop6(const struct topology *topo,
 	return owner;
 }
 
+static void reject_beyond_scope(struct engine *engine, int node, int iface,
+				uint64_t t, const struct hop_packet *pkt);
+static int link_sender(const struct topology *topo, int iface,
+		       const struct pkt_in6 *src);
+
 /*
  * Whether @node redirects the source of @pkt, which it forwards from
  * @iface to @next_iface on the same LAN (RFC 4861 8.2, Linux's
@@ -470,12 +475,17 @@ static bool redirect_target(struct engine *engine, int node, int iface,
 	    topo_route6_lookup(topo, node, &pkt->ip6.src);
 	const struct topo_iface *next = &topo->ifaces[next_iface];
 
-	if (!back || back->kind != TOPO_ROUTE_CONNECTED ||
-	    back->iface != iface ||
+	/* Linux's ip6_forward takes the destination's token before
+	 * ndisc_send_redirect checks the source. */
+	if (!redirect_allow6_dest(engine->redirects[node], &pkt->ip6.dst, t))
+		return false;
+	/* A link-local source is a neighbour on the link it came from. */
+	if ((!pkt6_addr_is_link_local(&pkt->ip6.src) &&
+	     (!back || back->kind != TOPO_ROUTE_CONNECTED ||
+	      back->iface != iface)) ||
 	    topo_addr6_owner(topo, &pkt->ip6.src) == next_iface)
 		return false;
-	if (!redirect_allow6(engine->redirects[node], &pkt->ip6.src,
-			     &pkt->ip6.dst, t))
+	if (!redirect_allow6_source(engine->redirects[node], &pkt->ip6.src, t))
 		return false;
 	*target = route->kind == TOPO_ROUTE_VIA ? next->ll6 : pkt->ip6.dst;
 	return true;
@@ -502,9 +512,20 @@ static void send_redirect6(struct engine *engine, int node, int iface,
 		return;
 	msg.buf = out;
 	pkt6_parse(out, msg.len, &msg.ip6);
+	t += topo->nodes[node].icmp.delay_us;
 	engine->depth++;
-	engine_walk6(engine, node, -1, t + topo->nodes[node].icmp.delay_us,
-		     &msg, true);
+	if (!pkt6_addr_is_link_local(&pkt->ip6.src)) {
+		engine_walk6(engine, node, -1, t, &msg, true);
+	} else {
+		/* No route leads to a link-local address: straight back. */
+		int back = link_sender(topo, iface, &pkt->ip6.src);
+		uint64_t arrival;
+
+		if (back >= 0 &&
+		    engine_cross_link(engine, node, back, t, &msg, &arrival))
+			engine_walk6(engine, topo->ifaces[back].node, back,
+				     arrival, &msg, false);
+	}
 	engine->depth--;
 }
 
@@ -589,6 +610,15 @@ static int forward6(struct engine *engine, int node, int iface, uint64_t t,
 	    redirect_target(engine, node, iface, next_iface, route, t, pkt,
 			    &target))
 		redirected = true;
+
+	/* A link-local source must not leave its link (RFC 4291 2.5.6), but
+	 * a packet forwarded back onto that link may go on, as in Linux's
+	 * ip6_forward. */
+	if (!originated && pkt6_addr_is_link_local(&pkt->ip6.src) &&
+	    route->iface != iface) {
+		reject_beyond_scope(engine, node, iface, t, pkt);
+		return -1;
+	}
 
 	/* IPv6 routers never fragment (RFC 8200 5): only the source does. */
 	mtu = topo->links[topo->ifaces[route->iface].link].mtu;
@@ -836,11 +866,6 @@ void engine_walk6(struct engine *engine, int node, int iface, uint64_t t,
 				    ENGINE_DROP_LINK_LOCAL);
 			return;
 		}
-		if (!originated && pkt6_addr_is_link_local(&pkt->ip6.src)) {
-			reject_beyond_scope(engine, node, iface, t, pkt);
-			return;
-		}
-
 		next_iface = forward6(engine, node, iface, t, pkt, originated);
 		if (next_iface < 0)
 			return;

@@ -145,14 +145,17 @@ bool pkt_is_icmp_error(uint8_t proto, const uint8_t *l4, size_t l4_len)
 		return true;
 
 	switch (l4[0]) {
-	case PKT_ICMP_DEST_UNREACH:
-	case PKT_ICMP_SOURCE_QUENCH:
-	case PKT_ICMP_REDIRECT:
-	case PKT_ICMP_TIME_EXCEEDED:
-	case PKT_ICMP_PARAM_PROBLEM:
-		return true;
-	default:
+	case PKT_ICMP_ECHO_REPLY:
+	case PKT_ICMP_ECHO:
+	case 13: /* timestamp and its reply */
+	case 14:
+	case 15: /* information request and reply */
+	case 16:
+	case 17: /* address mask request and reply */
+	case 18:
 		return false;
+	default:
+		return true;
 	}
 }
 

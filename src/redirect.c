@@ -135,12 +135,24 @@ static bool rd_take6(struct redirect_limit *rl, uint8_t kind,
 	return true;
 }
 
+bool redirect_allow6_dest(struct redirect_limit *rl, const struct pkt_in6 *dst,
+			  uint64_t now_us)
+{
+	return rd_take6(rl, KIND_V6_DEST, dst, now_us);
+}
+
+bool redirect_allow6_source(struct redirect_limit *rl,
+			    const struct pkt_in6 *src, uint64_t now_us)
+{
+	return rd_take6(rl, KIND_V6_SOURCE, src, now_us);
+}
+
 bool redirect_allow6(struct redirect_limit *rl, const struct pkt_in6 *src,
 		     const struct pkt_in6 *dst, uint64_t now_us)
 {
 	/* The destination is checked first, in ip6_forward, then the host
 	 * in ndisc_send_redirect. */
-	if (!rd_take6(rl, KIND_V6_DEST, dst, now_us))
+	if (!redirect_allow6_dest(rl, dst, now_us))
 		return false;
-	return rd_take6(rl, KIND_V6_SOURCE, src, now_us);
+	return redirect_allow6_source(rl, src, now_us);
 }

@@ -1970,13 +1970,14 @@ static int ld_link_end(struct loader *ld, struct fy_node *key, const char *word,
 
 /*
  * Reads the node names of the sequence @seq, a LAN's members, into @out
- * after the @n nodes already there, up to TOPO_LAN_MAX_NODES in all.
+ * after the @n nodes already there (a TUN's router), up to @max in all.
  * Each node may be named once.
  */
 static int ld_lan_members(struct loader *ld, struct fy_node *seq,
 			  struct fy_node *key, const char *ctx, int *out,
-			  int *n)
+			  int *n, int max)
 {
+	int given = *n;
 	struct fy_node *item;
 	void *iter = NULL;
 	char name[LD_TEXT_MAX];
@@ -1987,19 +1988,29 @@ static int ld_lan_members(struct loader *ld, struct fy_node *seq,
 			      sizeof(name));
 		if (ret < 0)
 			return ret;
+		if (ld_find_tun(ld, name) >= 0)
+			return ld_fail(
+			    ld, item, NULL, 0,
+			    "'%s' %s is a TUN device (to share a device with other nodes, give it a 'lan' under 'tun')",
+			    name, ctx);
 		node = ld_link_end(ld, item, name, 0, ctx);
 		if (node < 0)
 			return node;
-		for (i = 0; i < *n; i++)
-			if (out[i] == node)
-				return ld_fail(ld, item, NULL, 0,
-					       "'%s' is on the LAN %s twice",
-					       name, ctx);
-		if (*n == TOPO_LAN_MAX_NODES)
-			return ld_fail(
-			    ld, item, NULL, 0,
-			    "too many nodes %s (at most %d on a LAN)", ctx,
-			    TOPO_LAN_MAX_NODES);
+		for (i = 0; i < *n; i++) {
+			if (out[i] != node)
+				continue;
+			if (i < given)
+				return ld_fail(
+				    ld, item, NULL, 0,
+				    "'%s' %s is the device's router already ('lan' names the other nodes)",
+				    name, ctx);
+			return ld_fail(ld, item, NULL, 0,
+				       "'%s' is named twice %s", name, ctx);
+		}
+		if (*n == max)
+			return ld_fail(ld, item, NULL, 0,
+				       "too many nodes %s (at most %d)", ctx,
+				       max - given);
 		out[(*n)++] = node;
 	}
 	return 0;
@@ -2049,7 +2060,9 @@ static int ld_tun_lan(struct loader *ld, struct ld_tun_ctx *tc)
 
 	if (!tc->lan)
 		return 0;
-	ret = ld_lan_members(ld, tc->lan, tc->lan_key, tc->ctx, members, &n);
+	/* The kernel is on the LAN too. */
+	ret = ld_lan_members(ld, tc->lan, tc->lan_key, tc->ctx, members, &n,
+			     TOPO_LAN_MAX_NODES - 1);
 	if (ret < 0)
 		return ret;
 	if (n == 1)
@@ -2057,12 +2070,6 @@ static int ld_tun_lan(struct loader *ld, struct ld_tun_ctx *tc)
 		    ld, tc->lan, tc->lan_key, 0,
 		    "'lan' %s is empty (name the routers and hosts that share the device with '%s')",
 		    tc->ctx, ld->nodes[tun->router].name);
-	/* The kernel is on the LAN too. */
-	if (n == TOPO_LAN_MAX_NODES)
-		return ld_fail(
-		    ld, tc->lan, tc->lan_key, 0,
-		    "too many nodes %s (at most %d on a LAN, the kernel included)",
-		    tc->ctx, TOPO_LAN_MAX_NODES);
 	tun->n_lan = n - 1;
 	for (i = 1; i < n; i++) {
 		tun->lan[i - 1] = members[i];
@@ -2082,8 +2089,9 @@ static int ld_tun_lan(struct loader *ld, struct ld_tun_ctx *tc)
 				  tun->n_lan) < 0)
 			return ld_fail(
 			    ld, tc->address, NULL, 0,
-			    "subnet %s/%u %s has no room for the kernel and the %d nodes of its 'lan'",
-			    topo_format_ipv4(net, buf), tun->plen, tc->ctx, n);
+			    "subnet %s/%u %s has no room for the kernel, its router and the %d nodes of its 'lan'",
+			    topo_format_ipv4(net, buf), tun->plen, tc->ctx,
+			    tun->n_lan);
 	}
 	if (tun->plen6) {
 		struct pkt_in6 taken6[2] = { tun->address6,
@@ -2094,9 +2102,9 @@ static int ld_tun_lan(struct loader *ld, struct ld_tun_ctx *tc)
 				   tun->n_lan) < 0)
 			return ld_fail(
 			    ld, tc->address6, NULL, 0,
-			    "subnet %s/%u %s has no room for the kernel and the %d nodes of its 'lan'",
+			    "subnet %s/%u %s has no room for the kernel, its router and the %d nodes of its 'lan'",
 			    topo_format_ipv6(&net6, buf), tun->plen6, tc->ctx,
-			    n);
+			    tun->n_lan);
 	}
 	return 0;
 }
@@ -2210,8 +2218,10 @@ struct ld_link_ctx {
 	uint32_t *mtu;
 	bool *down;
 	const char *ends[2];
-	const char *keys[LD_N_LINK_KEYS + 3]; /* link keys, end names, NULL */
-	int n_ends;			      /* of the link's addresses */
+	/* Link keys, then end names (a LAN's 'lan' and node names), NULL. */
+	const char *keys[LD_N_LINK_KEYS + TOPO_LAN_MAX_NODES + 2];
+	bool lan;
+	int n_ends;		    /* of the link's addresses */
 	struct ld_pair blocks[2];   /* the direction block of each end */
 	char label[LD_TEXT_MAX];    /* "A -- B" */
 	char ctx[LD_TEXT_MAX + 64]; /* "in link A -- B" */
@@ -2241,17 +2251,24 @@ static void ld_link_ctx_init(struct ld_link_ctx *lc, const char *a,
 	snprintf(lc->label, sizeof(lc->label), "%s -- %s", a, b);
 }
 
-/* As ld_link_ctx_init() for a LAN, which has no direction blocks; @lan_key
- * adds 'lan' to the keys. */
+/*
+ * As ld_link_ctx_init() for a LAN of the @n_ends nodes named @names, which
+ * has no direction blocks: a node's name as a key gets its own message.
+ * @lan_key adds 'lan' to the keys.
+ */
 static void ld_lan_ctx_init(struct ld_link_ctx *lc, const char *label,
-			    int n_ends, bool lan_key)
+			    const char *const *names, int n_ends, bool lan_key)
 {
-	int i;
+	int i, n = LD_N_LINK_KEYS;
 
 	for (i = 0; i < LD_N_LINK_KEYS; i++)
 		lc->keys[i] = ld_link_keys[i];
-	lc->keys[LD_N_LINK_KEYS] = lan_key ? "lan" : NULL;
-	lc->keys[LD_N_LINK_KEYS + 1] = NULL;
+	if (lan_key)
+		lc->keys[n++] = "lan";
+	for (i = 0; i < n_ends; i++)
+		lc->keys[n++] = names[i];
+	lc->keys[n] = NULL;
+	lc->lan = true;
 	lc->ends[0] = NULL;
 	lc->ends[1] = NULL;
 	lc->n_ends = n_ends;
@@ -2414,6 +2431,12 @@ static int ld_link_setting(struct loader *ld, const struct ld_pair *pair,
 
 	if (strcmp(name, "lan") == 0)
 		return 0; /* the members, read by ld_add_lan() */
+	for (i = LD_N_LINK_KEYS; lc->lan && lc->keys[i]; i++)
+		if (name == lc->keys[i])
+			return ld_fail(
+			    ld, pair->key, NULL, 0,
+			    "'%s' %s is a node of the LAN: a LAN has no direction blocks (write the settings at LAN level, for every node)",
+			    name, lc->ctx);
 	for (i = 0; i < 2; i++) {
 		if (!lc->ends[i] || name != lc->ends[i])
 			continue;
@@ -2523,6 +2546,25 @@ static int ld_count_addresses(struct loader *ld, const struct ld_link_ctx *lc,
 		       what, lc->ctx, lc->n_ends, n);
 }
 
+/* Reports that the nodes at @i and @j of a link have address @text. */
+static int ld_address_conflict(struct loader *ld, const struct ld_link_ctx *lc,
+			       struct fy_node *item, int i, int j,
+			       const char *text)
+{
+	const struct ld_link *link = lc->link;
+
+	if (lc->n_ends == 2)
+		return ld_fail(
+		    ld, item, NULL, 0,
+		    "address conflict: both ends of link %s have address '%s'",
+		    lc->label, text);
+	return ld_fail(
+	    ld, item, NULL, 0,
+	    "address conflict: '%s' and '%s' of %s both have address '%s'",
+	    ld->nodes[link->end[j]].name, ld->nodes[link->end[i]].name,
+	    lc->label, text);
+}
+
 /* Reads the 'addresses' of a link, in the 'subnet' if there is one. */
 static int ld_link_addresses(struct loader *ld, struct ld_link_ctx *lc)
 {
@@ -2585,12 +2627,8 @@ static int ld_link_addresses(struct loader *ld, struct ld_link_ctx *lc)
 	for (i = 1; i < lc->n_ends; i++)
 		for (j = 0; j < i; j++)
 			if (link->addr[i] == link->addr[j])
-				return ld_fail(
-				    ld, items[i], NULL, 0,
-				    lc->n_ends == 2
-					? "address conflict: both ends of link %s have address '%s'"
-					: "address conflict: two nodes of %s have address '%s'",
-				    lc->label, texts[i]);
+				return ld_address_conflict(ld, lc, items[i], i,
+							   j, texts[i]);
 	return 0;
 }
 
@@ -2698,12 +2736,8 @@ static int ld_link_addresses6(struct loader *ld, struct ld_link_ctx *lc)
 	for (i = 1; i < lc->n_ends; i++)
 		for (j = 0; j < i; j++)
 			if (memcmp(link->addr6[i].b, link->addr6[j].b, 16) == 0)
-				return ld_fail(
-				    ld, items[i], NULL, 0,
-				    lc->n_ends == 2
-					? "address conflict: both ends of link %s have address '%s'"
-					: "address conflict: two nodes of %s have address '%s'",
-				    lc->label, texts[i]);
+				return ld_address_conflict(ld, lc, items[i], i,
+							   j, texts[i]);
 	return 0;
 }
 
@@ -2867,6 +2901,7 @@ static int ld_add_lan(struct loader *ld, struct fy_node *item)
 	    fy_node_mapping_lookup_by_string(item, "lan", 3);
 	struct fy_node *key =
 	    fy_node_mapping_lookup_key_by_string(item, "lan", 3);
+	const char *names[TOPO_LAN_MAX_NODES];
 	struct ld_link_ctx lc = { 0 };
 	struct ld_link *link;
 	size_t used;
@@ -2885,7 +2920,7 @@ static int ld_add_lan(struct loader *ld, struct fy_node *item)
 	link->cost = 1;
 	ld_locate(ld, key, &link->line, &link->column);
 	ret = ld_lan_members(ld, members, key, "in 'lan'", link->end,
-			     &link->n_ends);
+			     &link->n_ends, TOPO_LAN_MAX_NODES);
 	if (ret < 0)
 		return ret;
 	if (link->n_ends < 2)
@@ -2903,7 +2938,9 @@ static int ld_add_lan(struct loader *ld, struct fy_node *item)
 	for (i = 0; i < link->n_ends; i++)
 		ld->nodes[link->end[i]].n_links++;
 
-	ld_lan_ctx_init(&lc, link->label, link->n_ends, true);
+	for (i = 0; i < link->n_ends; i++)
+		names[i] = ld->nodes[link->end[i]].name;
+	ld_lan_ctx_init(&lc, link->label, names, link->n_ends, true);
 	snprintf(lc.ctx, sizeof(lc.ctx), "in %s", link->label);
 	lc.link = link;
 	lc.dir = link->dir;
@@ -4177,7 +4214,8 @@ static int ld_event_link_action(struct loader *ld, struct ld_timeline *tl,
 	struct topo_link *link = &tl->links[ev->link];
 	const struct topology *topo = ld->topo;
 	struct ld_link_ctx lc = { .timeline = true };
-	int index, ret;
+	const char *names[TOPO_LAN_MAX_NODES];
+	int index, ret, i;
 
 	if (strcmp(ev->action.name, "state") == 0) {
 		ret = ld_get_choice(ld, &ev->action, ev->action.value, ev->ctx,
@@ -4190,8 +4228,10 @@ static int ld_event_link_action(struct loader *ld, struct ld_timeline *tl,
 		return 0;
 	}
 
+	for (i = 0; link->lan && i < link->n_ifaces; i++)
+		names[i] = topo->nodes[topo->ifaces[link->iface[i]].node].name;
 	if (link->lan)
-		ld_lan_ctx_init(&lc, ev->label, link->n_ifaces, false);
+		ld_lan_ctx_init(&lc, ev->label, names, link->n_ifaces, false);
 	else
 		ld_link_ctx_init(
 		    &lc, topo->nodes[topo->ifaces[link->iface[0]].node].name,

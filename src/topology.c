@@ -3154,6 +3154,13 @@ static void topo_append_link_set(char *buf, size_t len, size_t *used,
 	int i;
 
 	topo_append(buf, len, used, " set mtu %u", event->mtu);
+	if (link->lan) {
+		/* Every node of a LAN sends through one medium. */
+		topo_append(
+		    buf, len, used, ", %s",
+		    topo_format_impair(&event->dir[0], text, sizeof(text)));
+		return;
+	}
 	for (i = 0; i < 2; i++) {
 		int from = topo->ifaces[link->iface[i]].node;
 		int to = topo->ifaces[link->iface[1 - i]].node;

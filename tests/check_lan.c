@@ -558,7 +558,7 @@ START_TEST(lan_error_direction_block)
 			"links:\n"
 			"  - lan: [r1, r2, r3]\n"
 			"    r1: { delay: 5ms }\n",
-			"lab.yaml:4:5: ", "unknown key", "'r1'");
+			"lab.yaml:4:5: ", "no direction blocks", "'r1'");
 	/* Nor does a timeline event take one. */
 	expect_error_at("routers: [r1, r2, r3]\n"
 			"links:\n"
@@ -566,7 +566,7 @@ START_TEST(lan_error_direction_block)
 			"timeline:\n"
 			"  - { at: 2s, link: \"r2 -- r3\", set: { r2: { delay: "
 			"5ms } } }\n",
-			"lab.yaml:5:40: ", "unknown key", "'r2'");
+			"lab.yaml:5:40: ", "no direction blocks", "'r2'");
 }
 END_TEST
 
@@ -648,8 +648,9 @@ START_TEST(lan_tun_max_nodes)
 		 "routers: [%s]\n"
 		 "links: [n31 -- n32]\n",
 		 lan, routers);
-	expect_error_at(yaml, "lab.yaml:2:52: ", "too many nodes",
-			"at most 32");
+	/* The error points at the node that does not fit. */
+	expect_error_at(yaml, "lab.yaml:2:195: ", "too many nodes",
+			"at most 30");
 }
 END_TEST
 

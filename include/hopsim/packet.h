@@ -132,8 +132,11 @@ bool pkt_ipv4_addr_is_multicast_or_broadcast(uint32_t addr);
 
 /*
  * True when @proto and @l4 (the payload after the IP header, @l4_len
- * bytes) hold an ICMP error message (types 3, 4, 5, 11, 12) or an ICMP
- * type that is too short to tell.  No ICMP error is sent about these.
+ * bytes) hold an ICMP message that Linux's icmp_pointers table counts
+ * as an error, or one too short to tell.  That is every type but the
+ * queries and replies 0, 8 and 13 to 18: the errors 3, 4, 5, 11 and 12,
+ * the unassigned or obsolete 1, 2, 6, 7, 9 and 10, and every type above
+ * 18.  No ICMP error is sent about these.
  */
 bool pkt_is_icmp_error(uint8_t proto, const uint8_t *l4, size_t l4_len);
 

@@ -35,8 +35,19 @@ void redirect_limit_destroy(struct redirect_limit *rl);
  * it if so.  Every call counts as redirect-worthy traffic. */
 bool redirect_allow4(struct redirect_limit *rl, uint32_t src, uint64_t now_us);
 
+/*
+ * The two IPv6 buckets: redirect_allow6_dest() takes a token of
+ * destination @dst, redirect_allow6_source() one of host @src, each
+ * returning whether it had one at @now_us.  Linux takes the destination's
+ * token first, before it checks that the source is a neighbour.
+ */
+bool redirect_allow6_dest(struct redirect_limit *rl, const struct pkt_in6 *dst,
+			  uint64_t now_us);
+bool redirect_allow6_source(struct redirect_limit *rl,
+			    const struct pkt_in6 *src, uint64_t now_us);
+
 /* Whether an IPv6 redirect to host @src about destination @dst may be
- * sent at @now_us; takes the tokens if so. */
+ * sent at @now_us: both buckets, destination first. */
 bool redirect_allow6(struct redirect_limit *rl, const struct pkt_in6 *src,
 		     const struct pkt_in6 *dst, uint64_t now_us);
 

@@ -424,12 +424,9 @@ def test_redirect4_big_not_df_fragmented(lan):
     assert len(sent_to(out, Lan.behind_g2(1))) == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Linux's __icmp_send counts an ICMP type above 18 as an error and sends no "
-    "error about it; hopsim sends the redirect",
-)
 def test_no_redirect4_unknown_icmp_type(lan):
+    """Linux's __icmp_send counts an ICMP type above 18 as an error and
+    sends nothing about it, so no redirect either."""
     probe = IP(src=Lan.H1, dst=Lan.behind_g2(1)) / ICMP(type=40, code=0) / Raw(b"\0" * 8)
 
     out = lan.replay(probe)
@@ -491,11 +488,6 @@ def test_redirect4_silent_after_nine(lan):
     assert seconds_after_start(redirects4(out)) == pytest.approx(expected, abs=1e-6)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Linux's ip_rt_send_redirect counts a redirect-worthy ICMP error toward the "
-    "back-off although icmp_send then sends nothing; hopsim does not count it",
-)
 def test_redirect4_backoff_counts_suppressed(lan):
     """An ICMP error forwarded back onto the LAN at 0 s is redirect-worthy
     to Linux, which counts a redirect that icmp_send then drops, so the
@@ -783,11 +775,6 @@ def test_no_redirect6(lan6, name):
     assert len(out) == case.leaving
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Linux's ip6_forward forwards a link-local source back onto its own link "
-    "and redirects it; hopsim drops it with destination unreachable 1/2",
-)
 def test_redirect6_link_local_source(lan6):
     """The link-local source is a neighbour, and the packet does not leave
     the source's link at r1 (RFC 4291 2.5.6 forbids only forwarding to
@@ -861,12 +848,6 @@ def test_redirect6_destination_token_taken_first(lan6):
     assert seconds_after_start(redirects6(out)) == [0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 1.15]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Linux's ip6_forward takes the destination's token before "
-    "ndisc_send_redirect finds that the source is not a neighbour; hopsim checks "
-    "the source first and leaves the token",
-)
 def test_redirect6_non_neighbour_takes_destination_token(lan6):
     """Six packets to one destination from a source that r1 reaches via g2
     use up that destination's bucket, so the kernel's packet right after
