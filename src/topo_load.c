@@ -3036,6 +3036,17 @@ static int ld_parse_ipv6(struct loader *ld, struct fy_node *key,
 	return ld_get_bool(ld, &pair, value, "at the top level", &ld->ipv6);
 }
 
+/* Whether some TUN device has a 'lan'. */
+static bool ld_any_tun_lan(const struct loader *ld)
+{
+	int i;
+
+	for (i = 0; i < ld->n_tuns; i++)
+		if (ld->tuns[i].n_lan > 0)
+			return true;
+	return false;
+}
+
 static int ld_parse_root(struct loader *ld, struct fy_node *root)
 {
 	struct fy_node *values[6] = { NULL }, *keys[6] = { NULL };
@@ -3083,11 +3094,12 @@ static int ld_parse_root(struct loader *ld, struct fy_node *root)
 	ret = ld_parse_tuns(ld, values[0], keys[0]);
 	if (ret < 0)
 		return ret;
-	if (!keys[3])
+	/* A TUN device shared by several nodes is a network of its own. */
+	if (!keys[3] && !ld_any_tun_lan(ld))
 		return ld_fail(
 		    ld, root, NULL, 0,
 		    "no 'links' in the topology (add a sequence such as 'links: [r1 -- r2]')");
-	ret = ld_parse_links(ld, values[3], keys[3]);
+	ret = keys[3] ? ld_parse_links(ld, values[3], keys[3]) : 0;
 	if (ret < 0)
 		return ret;
 	/* Events name links and routes, so they are read once those exist. */

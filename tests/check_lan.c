@@ -431,6 +431,26 @@ START_TEST(lan_tun_addresses)
 }
 END_TEST
 
+/* A TUN device shared with a host needs no 'links'. */
+START_TEST(lan_tun_without_links)
+{
+	struct topology *topo =
+	    load("tun:\n"
+		 "  hop0: { router: r1, address: 198.18.0.1/29, lan: [web] }\n"
+		 "routers: [r1]\n"
+		 "hosts: [web]\n");
+
+	ck_assert_int_eq(topo->n_links, 1);
+	ck_assert(topo->links[0].lan);
+	ck_assert_int_eq(topo->links[0].n_ifaces, 3);
+	topo_destroy(topo);
+	expect_error_at("tun:\n"
+			"  hop0: { router: r1 }\n"
+			"routers: [r1]\n",
+			"lab.yaml:1:1: ", "no 'links'", "'links: [r1 -- r2]'");
+}
+END_TEST
+
 START_TEST(lan_tun_router_address)
 {
 	struct topology *topo = load("tun:\n"
@@ -1386,6 +1406,7 @@ Suite *lan_suite(void)
 	tcase_add_test(loading, lan_tun_addresses);
 	tcase_add_test(loading, lan_tun_router_address);
 	tcase_add_test(loading, lan_tun_max_nodes);
+	tcase_add_test(loading, lan_tun_without_links);
 	suite_add_tcase(s, loading);
 
 	tcase_add_test(errors, lan_errors_members);
