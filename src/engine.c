@@ -227,6 +227,8 @@ int engine_kernel_entry(struct engine *engine, int tun, bool v6,
 
 	if (entry != dev->router_iface)
 		return entry; /* on the LAN: sent straight to its owner */
+	if (!topo->links[topo->ifaces[entry].link].lan)
+		return entry; /* no other first hop to take */
 	r = kernel_find(engine, tun, v6, dst);
 	if (!r)
 		return entry;
@@ -828,7 +830,8 @@ bool engine_cross_link(struct engine *engine, int node, int next_iface,
 	const struct topology *topo = engine->topo;
 	const struct topo_iface *to = &topo->ifaces[next_iface];
 	const struct topo_link *link = &topo->links[to->link];
-	int from = topo_link_iface(topo, to->link, node);
+	int from =
+	    to->peer >= 0 ? to->peer : topo_link_iface(topo, to->link, node);
 	int dir = topo_link_dir(topo, to->link, from);
 	struct link_result res;
 	uint8_t *copy;
@@ -1370,7 +1373,8 @@ static void input(struct engine *engine, int tun, uint64_t now_us,
 	}
 
 	engine->depth = 0;
-	{
+	entry = dev->router_iface;
+	if (topo->links[topo->ifaces[entry].link].lan) {
 		uint8_t dst[4];
 
 		pkt_put32(dst, pkt.ip.dst);

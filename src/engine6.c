@@ -1034,9 +1034,11 @@ void engine_input6(struct engine *engine, int tun, uint64_t now_us,
 	}
 
 	engine->depth = 0;
-	entry =
-	    engine_kernel_entry(engine, tun, true, pkt.ip6.dst.b,
-				topo_addr6_owner(topo, &pkt.ip6.dst), now_us);
+	entry = dev->router_iface;
+	if (topo->links[topo->ifaces[entry].link].lan)
+		entry = engine_kernel_entry(
+		    engine, tun, true, pkt.ip6.dst.b,
+		    topo_addr6_owner(topo, &pkt.ip6.dst), now_us);
 	engine_walk6(engine, topo->ifaces[entry].node, entry, now_us, &pkt,
 		     false);
 }
