@@ -80,14 +80,48 @@ static const struct pkt_in6 *error_source6(const struct topology *topo,
 }
 
 /* Carries a packet that @node built in @buf, as the node's own output. */
-static void originate6(struct engine *engine, int node, uint64_t t,
+static int link_sender(const struct topology *topo, int iface,
+		       const struct pkt_in6 *src);
+
+/*
+ * Carries the packet @node built in @buf in answer to one that arrived on
+ * @iface (-1 for none).  No route leads to a link-local destination, so
+ * an answer to one goes straight back over that link.
+ */
+static void originate6(struct engine *engine, int node, int iface, uint64_t t,
 		       uint8_t *buf, size_t len)
 {
 	struct hop_packet pkt = { .buf = buf, .len = len, .v6 = true };
+	uint64_t arrival;
+	int back;
 
 	if (pkt6_parse(buf, len, &pkt.ip6) != PKT6_VALID)
 		return;
-	engine_walk6(engine, node, -1, t, &pkt, true);
+	if (iface < 0 || !pkt6_addr_is_link_local(&pkt.ip6.dst)) {
+		engine_walk6(engine, node, -1, t, &pkt, true);
+		return;
+	}
+	back = link_sender(engine->topo, iface, &pkt.ip6.dst);
+	if (back >= 0 &&
+	    engine_cross_link(engine, node, back, t, &pkt, &arrival))
+		engine_walk6(engine, engine->topo->ifaces[back].node, back,
+			     arrival, &pkt, false);
+}
+
+/* As route_back6(), and for a link-local @dst the address and MTU of
+ * @iface, the link it is on. */
+static int reply_route6(const struct topology *topo, int node, int iface,
+			const struct pkt_in6 *dst, struct pkt_in6 *src,
+			uint32_t *mtu)
+{
+	const struct topo_iface *in = iface >= 0 ? &topo->ifaces[iface] : NULL;
+
+	if (in && in->link >= 0 && in->plen6 && pkt6_addr_is_link_local(dst)) {
+		*src = in->ll6;
+		*mtu = topo->links[in->link].mtu;
+		return 0;
+	}
+	return route_back6(topo, node, dst, src, mtu);
 }
 
 /*
@@ -118,8 +152,8 @@ static void reject6(struct engine *engine, int node, int iface, uint64_t t,
 		out = NULL;
 	} else if (!out) {
 		engine->drops[ENGINE_DROP_TOO_DEEP]++;
-	} else if (route_back6(topo, node, &pkt->ip6.src, &back_src, &mtu) <
-		   0) {
+	} else if (reply_route6(topo, node, iface, &pkt->ip6.src, &back_src,
+				&mtu) < 0) {
 		engine->drops[ENGINE_DROP_NO_ROUTE_BACK]++;
 		out = NULL;
 	} else if (!engine_icmp_permitted(engine, node, peer_key(&pkt->ip6.src),
@@ -131,6 +165,9 @@ static void reject6(struct engine *engine, int node, int iface, uint64_t t,
 		err.src = answer->src6
 			      ? *answer->src6
 			      : *error_source6(topo, node, iface, &back_src);
+		/* A link-local destination takes a link-local source. */
+		if (pkt6_addr_is_link_local(&pkt->ip6.src))
+			err.src = back_src;
 		len = pkt6_icmp_build_error(out, ENGINE_BUF_SIZE, &err,
 					    pkt->buf, pkt->len);
 	}
@@ -144,7 +181,7 @@ static void reject6(struct engine *engine, int node, int iface, uint64_t t,
 	engine_decide(engine, node, iface, t, pkt, action, &detail);
 	if (len) {
 		engine->depth++;
-		originate6(engine, node,
+		originate6(engine, node, iface,
 			   t + answer->delay_us +
 			       topo->nodes[node].icmp.delay_us,
 			   out, len);
@@ -207,7 +244,7 @@ static void deliver_icmp6(struct engine *engine, int node, int iface,
 		engine_drop(engine, node, iface, t, pkt, ENGINE_DROP_BAD_ICMP);
 		return;
 	}
-	originate6(engine, node, t + n->icmp.delay_us, pkt->buf, len);
+	originate6(engine, node, iface, t + n->icmp.delay_us, pkt->buf, len);
 }
 
 static void deliver_tcp6(struct engine *engine, int node, int iface, uint64_t t,
@@ -249,7 +286,7 @@ static void deliver_tcp6(struct engine *engine, int node, int iface, uint64_t t,
 	detail.tcp_flags = out[PKT_IPV6_HDR + 13];
 	engine_decide(engine, node, iface, t, pkt, ENGINE_ANSWERED, &detail);
 	engine->depth++;
-	originate6(engine, node, t + n->icmp.delay_us, out, len);
+	originate6(engine, node, iface, t + n->icmp.delay_us, out, len);
 	engine->depth--;
 }
 
@@ -454,8 +491,6 @@ static int next_hop6(const struct topology *topo,
 
 static void reject_beyond_scope(struct engine *engine, int node, int iface,
 				uint64_t t, const struct hop_packet *pkt);
-static int link_sender(const struct topology *topo, int iface,
-		       const struct pkt_in6 *src);
 
 /*
  * Whether @node redirects the source of @pkt, which it forwards from
@@ -920,7 +955,7 @@ static bool answer_group_echo(struct engine *engine, int tun, uint64_t t,
 		struct hop_packet reply = { .v6 = true };
 		uint64_t arrival;
 
-		if (member == dev->kernel_iface ||
+		if (member == dev->kernel_iface || iface->plen6 == 0 ||
 		    (routers_only && n->kind != TOPO_NODE_ROUTER))
 			continue;
 		if (!n->icmp.echo) {

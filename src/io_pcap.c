@@ -13,6 +13,7 @@
 #define REPLAY_SNAPLEN	   65535
 #define ETHER_HDR_LEN	   14
 #define ETHERTYPE_IPV4	   0x0800
+#define ETHERTYPE_IPV6	   0x86dd
 
 struct replay {
 	struct queue *queue;
@@ -64,16 +65,17 @@ static void flush_until(struct replay *r, uint64_t until_us)
 	}
 }
 
-/* Finds the IPv4 datagram in a captured frame; NULL when there is none.
- * Sets *@group for an Ethernet destination with the group bit set. */
-static const uint8_t *frame_ipv4(int linktype, const uint8_t *frame,
-				 size_t *len, bool *group)
+/* Finds the IPv4 or IPv6 packet in a captured frame; NULL when there is
+ * none.  Sets *@group for an Ethernet destination with the group bit set. */
+static const uint8_t *frame_ip(int linktype, const uint8_t *frame, size_t *len,
+			       bool *group)
 {
 	*group = false;
-	if (linktype == DLT_RAW || linktype == DLT_IPV4)
+	if (linktype == DLT_RAW || linktype == DLT_IPV4 || linktype == DLT_IPV6)
 		return frame;
 	if (linktype == DLT_EN10MB && *len >= ETHER_HDR_LEN &&
-	    (frame[12] << 8 | frame[13]) == ETHERTYPE_IPV4) {
+	    ((frame[12] << 8 | frame[13]) == ETHERTYPE_IPV4 ||
+	     (frame[12] << 8 | frame[13]) == ETHERTYPE_IPV6)) {
 		*group = frame[0] & 1;
 		*len -= ETHER_HDR_LEN;
 		return frame + ETHER_HDR_LEN;
@@ -105,7 +107,7 @@ static int run_replay(struct replay *r, struct topology *topo, int tun,
 			     (uint64_t)hdr->ts.tv_usec;
 		size_t len = hdr->caplen;
 		bool group;
-		const uint8_t *ip = frame_ipv4(linktype, frame, &len, &group);
+		const uint8_t *ip = frame_ip(linktype, frame, &len, &group);
 
 		r->stats->packets_read++;
 		flush_until(r, t);

@@ -3566,6 +3566,10 @@ static int ld_route_via_name(struct loader *ld, const struct ld_route_ctx *rc,
 	if (peer < 0)
 		return ld_fail(ld, rc->item, NULL, offset,
 			       "unknown node '%s' %s", word, rc->ctx);
+	if (peer == rc->node)
+		return ld_fail(ld, rc->item, NULL, offset,
+			       "gateway '%s' %s is %s itself", word, rc->ctx,
+			       node->name);
 	for (i = node->first_iface; i < node->first_iface + node->n_ifaces;
 	     i++) {
 		int link = topo->ifaces[i].link;
@@ -3702,6 +3706,10 @@ static int ld_route_via_name6(struct loader *ld, const struct ld_route_ctx *rc,
 	if (peer < 0)
 		return ld_fail(ld, rc->item, NULL, offset,
 			       "unknown node '%s' %s", word, rc->ctx);
+	if (peer == rc->node)
+		return ld_fail(ld, rc->item, NULL, offset,
+			       "gateway '%s' %s is %s itself", word, rc->ctx,
+			       node->name);
 	for (i = node->first_iface; i < node->first_iface + node->n_ifaces;
 	     i++) {
 		int link = topo->ifaces[i].link;
@@ -4071,7 +4079,8 @@ static int ld_find_link(const struct topology *topo, int a, int b)
 {
 	int i;
 
-	for (i = 0; i < topo->n_links; i++)
+	/* TUN links come first, and no event may change them. */
+	for (i = topo->n_tuns; i < topo->n_links; i++)
 		if (topo_link_iface(topo, i, a) >= 0 &&
 		    topo_link_iface(topo, i, b) >= 0)
 			return i;
@@ -4104,6 +4113,11 @@ static int ld_event_link(struct loader *ld, struct ld_event *ev)
 			    "unknown node '%s' in link '%s' of timeline event",
 			    ends[i], text);
 	}
+	if (nodes[0] == nodes[1])
+		return ld_fail(
+		    ld, ev->target.value, NULL, offsets[1],
+		    "link '%s' of timeline event joins '%s' to itself", text,
+		    ends[0]);
 	ev->link = ld_find_link(topo, nodes[0], nodes[1]);
 	if (ev->link < 0)
 		return ld_fail(
@@ -4259,6 +4273,16 @@ static int ld_event_link_action(struct loader *ld, struct ld_timeline *tl,
 	ret = ld_link_settings(ld, ev->action.value, &lc);
 	if (ret < 0)
 		return ret;
+	/* Linux turns IPv6 off below 1280, which routes would have to follow. */
+	if (link->mtu < PKT_IPV6_MIN_MTU &&
+	    topo->ifaces[link->iface[0]].plen6 != 0)
+		return ld_fail(
+		    ld,
+		    fy_node_mapping_lookup_by_string(ev->action.value, "mtu",
+						     3),
+		    ev->action.value, 0,
+		    "mtu %u %s is below 1280, the IPv6 minimum, on a link with IPv6 (the timeline cannot turn IPv6 off: give the link an mtu below 1280 in 'links', or 'ipv6: false')",
+		    link->mtu, lc.ctx);
 	out->kind = TOPO_EVENT_LINK_SET;
 	out->dir[0] = link->dir[0];
 	out->dir[1] = link->dir[1];

@@ -590,6 +590,43 @@ START_TEST(lan_error_direction_block)
 }
 END_TEST
 
+/* Mistakes in routes and events that a LAN makes easy. */
+START_TEST(lan_errors_routes_events)
+{
+	/* A TUN LAN is no link a timeline event may change. */
+	expect_error_at("tun:\n"
+			"  hop0: { router: r1, address: 198.18.0.1/29, lan: "
+			"[g2] }\n"
+			"routers: [r1, g2, r3]\n"
+			"links: [r1 -- r3]\n"
+			"timeline:\n"
+			"  - { at: 1s, link: \"r1 -- g2\", state: down }\n",
+			"lab.yaml:6:22: ", "no link joins", "'g2'");
+	expect_error_at("routers: [r1, r2]\n"
+			"links: [r1 -- r2]\n"
+			"timeline:\n"
+			"  - { at: 1s, link: \"r1 -- r1\", state: down }\n",
+			"lab.yaml:4:28: ", "to itself", "'r1 -- r1'");
+	expect_error_at("routers:\n"
+			"  r1: { routes: [\"198.18.99.0/24 via r1\"] }\n"
+			"  r2:\n"
+			"links: [r1 -- r2]\n",
+			"lab.yaml:2:38: ", "is r1 itself", "'r1'");
+	expect_error_at("routers:\n"
+			"  r1: { routes: [\"2001:db8:99::/48 via r1\"] }\n"
+			"  r2:\n"
+			"links: [r1 -- r2]\n",
+			"lab.yaml:2:40: ", "is r1 itself", "'r1'");
+	/* Linux turns IPv6 off below 1280, which the timeline cannot do. */
+	expect_error_at("routers: [r1, r2]\n"
+			"links: [r1 -- r2]\n"
+			"timeline:\n"
+			"  - { at: 1s, link: \"r1 -- r2\", set: { mtu: 1000 } "
+			"}\n",
+			"lab.yaml:4:45: ", "below 1280", "1000");
+}
+END_TEST
+
 START_TEST(lan_errors_tun)
 {
 	expect_error_at("tun:\n"
@@ -1414,6 +1451,7 @@ Suite *lan_suite(void)
 	tcase_add_test(errors, lan_errors_addresses);
 	tcase_add_test(errors, lan_error_direction_block);
 	tcase_add_test(errors, lan_errors_tun);
+	tcase_add_test(errors, lan_errors_routes_events);
 	suite_add_tcase(s, errors);
 
 	tcase_add_test(routes, lan_routes_next_hop);

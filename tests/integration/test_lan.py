@@ -155,3 +155,31 @@ def test_echo_to_link_groups(netns, hopsim_run):
         # The kernel replies to its own request too.
         assert expected <= answered, result.describe()
         assert len(answered - expected) <= 1, result.describe()
+
+
+@pytest.mark.tools("ping", "traceroute")
+def test_link_local_unicast(netns, hopsim_run):
+    hopsim_run.start(TOPOLOGY)
+    for addr in ("fe80::1:2", "fe80::1:3"):
+        dest = f"{addr}%hop0"
+        result = netns.exec(["ping", "-6", "-n", "-c", "2", "-i", "0.3", "-W", "1", dest])
+        replies = [m.group(1) for m in map(_GROUP_REPLY_RE.match, result.stdout.splitlines()) if m]
+        assert result.returncode == 0, result.describe()
+        assert replies == [addr, addr], result.describe()
+        hops, run = traceroute(netns, dest, "-6")
+        assert hops == [dest], run.describe()
+
+
+@pytest.mark.tools("ping")
+def test_group_echo_without_ipv6(netns, hopsim_run, tmp_path):
+    # The kernel still has a link-local address on the device, but no node
+    # of the topology has IPv6, so none may answer.
+    topology = tmp_path / "no-ipv6.yaml"
+    topology.write_text(TOPOLOGY.read_text() + "ipv6: false\n")
+    hopsim_run.start(topology)
+    result = netns.exec(["ping", "-6", "-n", "-w", "1", "-i", "0.3", "ff02::1%hop0"])
+    answered = {m.group(1) for m in map(_GROUP_REPLY_RE.match, result.stdout.splitlines()) if m}
+    # At most the kernel itself replies, from its own link-local address.
+    assert "transmitted" in result.stdout, result.describe()
+    assert not answered & {"fe80::1:2", "fe80::1:3", "::"}, result.describe()
+    assert len(answered) <= 1, result.describe()
