@@ -201,20 +201,71 @@ void engine_set_kernel_redirects(struct engine *engine, int tun, bool accept4,
 	engine->kernel[tun].accept6 = accept6;
 }
 
-static struct kernel_redirect *kernel_find(struct engine *engine, int tun,
-					   bool v6, const uint8_t *dst)
+static struct kernel_route *kernel_find(struct engine *engine, int tun, bool v6,
+					const uint8_t *dst)
 {
-	struct kernel_redirects *k = &engine->kernel[tun];
+	struct kernel_routes *k = &engine->kernel[tun];
 	size_t len = v6 ? 16 : 4;
 	int i;
 
-	for (i = 0; i < ENGINE_KERNEL_REDIRECTS; i++) {
-		struct kernel_redirect *r = &k->slots[i];
+	for (i = 0; i < ENGINE_KERNEL_ROUTES; i++) {
+		struct kernel_route *r = &k->slots[i];
 
 		if (r->used && r->v6 == v6 && memcmp(r->dst, dst, len) == 0)
 			return r;
 	}
 	return NULL;
+}
+
+/* Returns a slot for @dst: a free one, or the one that expires first. */
+static struct kernel_route *kernel_claim(struct engine *engine, int tun,
+					 bool v6, const uint8_t *dst)
+{
+	struct kernel_routes *k = &engine->kernel[tun];
+	struct kernel_route *r = NULL;
+	int i;
+
+	for (i = 0; i < ENGINE_KERNEL_ROUTES; i++) {
+		struct kernel_route *slot = &k->slots[i];
+
+		if (!slot->used) {
+			r = slot;
+			break;
+		}
+		if (!r || slot->expires_us < r->expires_us)
+			r = slot;
+	}
+	memset(r, 0, sizeof(*r));
+	r->used = true;
+	r->v6 = v6;
+	memcpy(r->dst, dst, v6 ? 16 : 4);
+	return r;
+}
+
+/* Asks the kernel of @tun for its first hop to @dst: the interface on the
+ * TUN's LAN that owns its gateway, else the TUN's router. */
+static int kernel_ask(struct engine *engine, int tun, bool v6,
+		      const uint8_t *dst)
+{
+	static const uint8_t none[16];
+	const struct topology *topo = engine->topo;
+	const struct topo_tun *dev = &topo->tuns[tun];
+	int link = topo->ifaces[dev->router_iface].link;
+	uint8_t gateway[16] = { 0 };
+	struct pkt_in6 gateway6;
+	int owner;
+
+	if (engine->ops.kernel_gateway(engine->ctx, tun, v6, dst, gateway) <
+		0 ||
+	    memcmp(gateway, none, v6 ? 16 : 4) == 0)
+		return dev->router_iface;
+	memcpy(gateway6.b, gateway, 16);
+	owner = v6 ? topo_addr6_owner(topo, &gateway6)
+		   : topo_addr_owner(topo, pkt_get32(gateway));
+	if (owner < 0 || owner == dev->kernel_iface ||
+	    topo->ifaces[owner].link != link)
+		return dev->router_iface;
+	return owner;
 }
 
 int engine_kernel_entry(struct engine *engine, int tun, bool v6,
@@ -223,13 +274,22 @@ int engine_kernel_entry(struct engine *engine, int tun, bool v6,
 	const struct topology *topo = engine->topo;
 	const struct topo_tun *dev = &topo->tuns[tun];
 	int entry = topo_tun_entry(topo, tun, owner);
-	struct kernel_redirect *r;
+	struct kernel_route *r;
 
 	if (entry != dev->router_iface)
 		return entry; /* on the LAN: sent straight to its owner */
 	if (!topo->links[topo->ifaces[entry].link].lan)
 		return entry; /* no other first hop to take */
 	r = kernel_find(engine, tun, v6, dst);
+	if (engine->ops.kernel_gateway) {
+		if (r && now_us < r->expires_us)
+			return r->entry;
+		if (!r)
+			r = kernel_claim(engine, tun, v6, dst);
+		r->entry = kernel_ask(engine, tun, v6, dst);
+		r->expires_us = now_us + ENGINE_KERNEL_CHECK_US;
+		return r->entry;
+	}
 	if (!r)
 		return entry;
 	if (now_us >= r->expires_us) {
@@ -245,31 +305,43 @@ int engine_kernel_entry(struct engine *engine, int tun, bool v6,
 void engine_kernel_redirected(struct engine *engine, int tun, bool v6,
 			      const uint8_t *dst, int entry, uint64_t now_us)
 {
-	struct kernel_redirects *k = &engine->kernel[tun];
-	struct kernel_redirect *r = kernel_find(engine, tun, v6, dst);
-	bool found = r != NULL;
-	int i;
+	struct kernel_routes *k = &engine->kernel[tun];
+	struct kernel_route *r = kernel_find(engine, tun, v6, dst);
 
+	if (engine->ops.kernel_gateway) {
+		/* The kernel decides; ask it once it has read the redirect. */
+		if (r) {
+			r->redirected = true;
+			r->redirect_us = now_us;
+		}
+		return;
+	}
 	if (!(v6 ? k->accept6 : k->accept4))
 		return;
-	/* Else a free slot, or the one that expires first. */
-	for (i = 0; !found && i < ENGINE_KERNEL_REDIRECTS; i++) {
-		struct kernel_redirect *slot = &k->slots[i];
-
-		if (!slot->used) {
-			r = slot;
-			break;
-		}
-		if (!r || slot->expires_us < r->expires_us)
-			r = slot;
-	}
-	memset(r, 0, sizeof(*r));
-	r->used = true;
-	r->v6 = v6;
-	memcpy(r->dst, dst, v6 ? 16 : 4);
+	if (!r)
+		r = kernel_claim(engine, tun, v6, dst);
 	r->entry = entry;
 	r->expires_us =
 	    now_us + (v6 ? ENGINE_REDIRECT6_US : ENGINE_REDIRECT4_US);
+}
+
+void engine_kernel_caught_up(struct engine *engine, int tun,
+			     uint64_t written_us)
+{
+	struct kernel_routes *k;
+	int i;
+
+	if (tun < 0 || tun >= engine->topo->n_tuns)
+		return;
+	k = &engine->kernel[tun];
+	for (i = 0; i < ENGINE_KERNEL_ROUTES; i++) {
+		struct kernel_route *r = &k->slots[i];
+
+		if (r->used && r->redirected && r->redirect_us <= written_us) {
+			r->redirected = false;
+			r->expires_us = 0;
+		}
+	}
 }
 
 /*

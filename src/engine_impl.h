@@ -28,25 +28,34 @@
 #define ENGINE_BUF_SIZE	 65536
 
 /*
- * Redirects the kernel at the end of a TUN device has taken, so that
- * what it sends next to their destinations enters the topology at the
- * new first hop: a TUN carries no link-layer address to show it.
+ * The first hop that the kernel at the end of a TUN LAN uses for each
+ * destination, so that what it sends enters the topology there: a TUN
+ * carries no link-layer address to show it.  With ops.kernel_gateway the
+ * engine asks the kernel and keeps the answer ENGINE_KERNEL_CHECK_US.  A
+ * redirect about a destination makes it ask again once hopsim has read
+ * what the kernel sent before it (engine_kernel_caught_up()).  Without
+ * the callback, as in a replay, the engine assumes that the kernel takes
+ * each redirect at once, for as long as Linux keeps one.
  */
-#define ENGINE_KERNEL_REDIRECTS 64
-#define ENGINE_REDIRECT4_US	300000000u /* ip_rt_gc_timeout */
-#define ENGINE_REDIRECT6_US	60000000u  /* ipv6 route gc_timeout, idle */
+#define ENGINE_KERNEL_ROUTES   64
+#define ENGINE_KERNEL_CHECK_US 1000000u
+#define ENGINE_REDIRECT4_US    300000000u /* ip_rt_gc_timeout */
+#define ENGINE_REDIRECT6_US    60000000u  /* ipv6 route gc_timeout, idle */
 
-struct kernel_redirect {
+struct kernel_route {
 	bool used;
 	bool v6;
 	uint8_t dst[16]; /* IPv4 in the first four bytes, network order */
-	int entry;	 /* the interface the kernel now sends to */
+	int entry;	 /* the interface the kernel sends to */
 	uint64_t expires_us;
+	bool redirected;      /* a redirect about dst went to the kernel */
+	uint64_t redirect_us; /* when it was written */
 };
 
-struct kernel_redirects {
-	struct kernel_redirect slots[ENGINE_KERNEL_REDIRECTS];
-	bool accept4; /* the kernel takes IPv4 redirects on this device */
+struct kernel_routes {
+	struct kernel_route slots[ENGINE_KERNEL_ROUTES];
+	bool
+	    accept4; /* without the callback: the kernel takes IPv4 redirects */
 	bool accept6;
 };
 
@@ -61,7 +70,7 @@ struct engine {
 	struct link_state *links;	   /* two directions per link */
 	struct ratelimit **limiters;	   /* per node; NULL if never limited */
 	struct redirect_limit **redirects; /* per router on a LAN, else NULL */
-	struct kernel_redirects *kernel;   /* per TUN device */
+	struct kernel_routes *kernel;	   /* per TUN device */
 	struct rng icmp_rng;		   /* global rate-limit costs */
 	struct reasm *reasm;
 	bool started;

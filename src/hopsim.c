@@ -1026,33 +1026,14 @@ static void warn_outside_ranges(struct cli *cli, const struct io_prefix *p,
 	}
 }
 
-/* A setting of /proc/sys/net/FAMILY/conf/IFNAME/, or @fallback. */
-static int conf_get(const char *family, const char *ifname, const char *name,
-		    int fallback)
+/* The engine's kernel_gateway callback: asks the namespace's kernel. */
+static int kernel_gateway(void *ctx, int tun, bool v6, const uint8_t *dst,
+			  uint8_t gateway[16])
 {
-	int value;
+	const struct run_state *st = ctx;
 
-	return io_net_conf_get(family, ifname, name, &value) == 0 ? value
-								  : fallback;
-}
-
-/*
- * Tells the engine whether the kernel takes redirects on @tun, as Linux
- * decides: over IPv4 with accept_redirects of "all" or of the device
- * (both when the device forwards), over IPv6 with the device's
- * accept_redirects and forwarding off.
- */
-static void set_kernel_redirects(struct engine *engine,
-				 const struct topo_tun *tun, int index)
-{
-	bool all4 = conf_get("ipv4", "all", "accept_redirects", 1) != 0;
-	bool dev4 = conf_get("ipv4", tun->name, "accept_redirects", 1) != 0;
-	bool fwd4 = conf_get("ipv4", tun->name, "forwarding", 0) != 0;
-	bool dev6 = conf_get("ipv6", tun->name, "accept_redirects", 1) != 0;
-	bool fwd6 = conf_get("ipv6", tun->name, "forwarding", 0) != 0;
-
-	engine_set_kernel_redirects(
-	    engine, index, fwd4 ? all4 && dev4 : all4 || dev4, dev6 && !fwd6);
+	return io_net_route_get(st->net, st->cli->topo->tuns[tun].name, v6, dst,
+				gateway);
 }
 
 /* Logs a timeline event as the engine applies it. */
@@ -1083,6 +1064,7 @@ static int setup(struct cli *cli, struct run_state *st, size_t queue_slots,
 	struct engine_ops ops = {
 		.output = output_packet,
 		.timeline = log_timeline,
+		.kernel_gateway = kernel_gateway,
 	};
 	struct io_prefix *prefixes = NULL;
 	uint32_t slot_size = PKT_ICMP4_ERR_MAX;
@@ -1132,8 +1114,6 @@ static int setup(struct cli *cli, struct run_state *st, size_t queue_slots,
 	st->engine = engine_create(cli->topo, &ops, st, cli->seed);
 	if (!st->engine)
 		return -errno;
-	for (i = 0; i < cli->topo->n_tuns; i++)
-		set_kernel_redirects(st->engine, &cli->topo->tuns[i], i);
 	return 0;
 }
 

@@ -26,7 +26,8 @@ struct io_loop {
 	int epoll_fd;
 	int timer_fd;
 	int signal_fd;
-	uint64_t armed_us; /* when the timer fires; 0 when disarmed */
+	uint64_t armed_us;   /* when the timer fires; 0 when disarmed */
+	uint64_t written_us; /* every packet due by then is written */
 	struct io_loop_stats stats;
 	uint8_t buf[READ_BUF_SIZE];
 };
@@ -149,10 +150,12 @@ int io_loop_output(void *ctx, int tun, uint64_t due_us, const uint8_t *packet,
 		   size_t len)
 {
 	struct io_loop *loop = ctx;
+	uint64_t now = io_loop_now();
 	int ret;
 
-	if (queue_length(loop->queue) == 0 && due_us <= io_loop_now()) {
+	if (queue_length(loop->queue) == 0 && due_us <= now) {
 		write_packet(loop, tun, packet, len);
+		loop->written_us = now;
 		return 0;
 	}
 	ret = queue_push(loop->queue, tun, due_us, packet, len);
@@ -183,6 +186,7 @@ static int flush_due(struct io_loop *loop, struct engine *engine,
 		write_packet(loop, tun, packet, len);
 		queue_pop(loop->queue);
 	}
+	loop->written_us = now;
 	if (!packet)
 		due = UINT64_MAX;
 	timer = engine_next_timer(engine);
@@ -208,6 +212,12 @@ static void read_device(struct io_loop *loop, struct engine *engine, int tun)
 	for (i = 0; i < READ_BATCH; i++) {
 		ssize_t n = read(loop->fds[tun], loop->buf, sizeof(loop->buf));
 
+		if (n < 0 && errno == EAGAIN) {
+			/* Whatever the kernel sends next, it sends after
+			 * reading all written so far. */
+			engine_kernel_caught_up(engine, tun, loop->written_us);
+			break;
+		}
 		if (n <= 0)
 			break;
 		loop->stats.packets_read++;

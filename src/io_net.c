@@ -673,21 +673,70 @@ int io_net_addr_add6(struct io_net *net, const char *ifname,
 			   build_nl_addr6(addr, plen), IFA_F_NODAD, err);
 }
 
-int io_net_conf_get(const char *family, const char *ifname, const char *name,
-		    int *value)
-{
-	char path[128];
-	FILE *f;
-	int ret;
+/* What a route lookup's answer carries back. */
+struct route_answer {
+	size_t addr_len;
+	uint8_t *gateway;
+	bool found;
+};
 
-	snprintf(path, sizeof(path), "/proc/sys/net/%s/conf/%s/%s", family,
-		 ifname, name);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	ret = fscanf(f, "%d", value) == 1 ? 0 : -EIO;
-	fclose(f);
-	return ret;
+static int parse_route_answer(struct nl_msg *msg, void *arg)
+{
+	struct route_answer *answer = arg;
+	struct nlmsghdr *hdr = nlmsg_hdr(msg);
+	struct nlattr *attrs[RTA_MAX + 1];
+
+	if (hdr->nlmsg_type != RTM_NEWROUTE ||
+	    nlmsg_parse(hdr, sizeof(struct rtmsg), attrs, RTA_MAX, NULL) < 0)
+		return NL_SKIP;
+	answer->found = true;
+	if (attrs[RTA_GATEWAY] &&
+	    nla_len(attrs[RTA_GATEWAY]) == (int)answer->addr_len)
+		memcpy(answer->gateway, nla_data(attrs[RTA_GATEWAY]),
+		       answer->addr_len);
+	return NL_OK;
+}
+
+int io_net_route_get(struct io_net *net, const char *ifname, bool v6,
+		     const uint8_t *dst, uint8_t gateway[16])
+{
+	struct rtmsg rtm = {
+		.rtm_family = v6 ? AF_INET6 : AF_INET,
+		.rtm_dst_len = v6 ? 128 : 32,
+	};
+	struct route_answer answer = { .addr_len = v6 ? 16 : 4,
+				       .gateway = gateway };
+	struct io_error err;
+	struct nl_msg *msg;
+	struct nl_cb *cb;
+	int ifindex, ret;
+
+	memset(gateway, 0, 16);
+	ret = find_ifindex(net, ifname, &ifindex, &err);
+	if (ret < 0)
+		return ret;
+	msg = nlmsg_alloc_simple(RTM_GETROUTE, 0);
+	cb = nl_cb_clone(nl_socket_get_cb(net->sock));
+	if (!msg || !cb ||
+	    nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0 ||
+	    nla_put(msg, RTA_DST, (int)answer.addr_len, dst) < 0 ||
+	    nla_put_u32(msg, RTA_OIF, (uint32_t)ifindex) < 0) {
+		nlmsg_free(msg);
+		nl_cb_put(cb);
+		return -ENOMEM;
+	}
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, parse_route_answer, &answer);
+	ret = nl_send_auto(net->sock, msg);
+	nlmsg_free(msg);
+	if (ret >= 0)
+		ret = nl_recvmsgs(net->sock, cb);
+	/* The answer comes before the acknowledgement, which ends the wait. */
+	if (ret >= 0 && answer.found)
+		ret = nl_wait_for_ack(net->sock);
+	nl_cb_put(cb);
+	if (ret < 0)
+		return nlerr_to_errno(ret);
+	return answer.found ? 0 : -ENOENT;
 }
 
 int io_net_route_add6(struct io_net *net, const char *ifname,

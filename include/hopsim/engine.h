@@ -106,6 +106,15 @@ struct engine_ops {
 	/* Learns of each timeline event as it is applied; may be NULL. */
 	void (*timeline)(void *ctx, const struct topo_event *event,
 			 uint64_t now_us);
+	/*
+	 * Looks up the first hop the kernel at the end of TUN @tun uses for
+	 * @dst (4 bytes, or 16 with @v6, network order): fills @gateway
+	 * likewise, all zero when the kernel sends straight to @dst.
+	 * Returns 0 or a negative errno.  May be NULL, as in a replay: the
+	 * engine then assumes that the kernel takes each redirect it sends.
+	 */
+	int (*kernel_gateway)(void *ctx, int tun, bool v6, const uint8_t *dst,
+			      uint8_t gateway[16]);
 };
 
 struct engine;
@@ -155,12 +164,22 @@ void engine_input_link_group(struct engine *engine, int tun, uint64_t now_us,
 			     uint8_t *packet, size_t len);
 
 /*
- * Tells whether the kernel at the end of TUN @tun takes IPv4 and IPv6
- * redirects (by default it does, as Linux hosts do).  A redirect it takes
- * sends what it next sends to that destination to the new first hop.
+ * Without ops.kernel_gateway: tells whether the kernel at the end of TUN
+ * @tun takes IPv4 and IPv6 redirects (by default it does, as Linux hosts
+ * do).  A redirect it takes sends what it next sends to that destination
+ * to the new first hop.
  */
 void engine_set_kernel_redirects(struct engine *engine, int tun, bool accept4,
 				 bool accept6);
+
+/*
+ * Tells the engine that every packet the kernel wrote into TUN @tun
+ * before now has been read, and every packet due by @written_us has been
+ * written to it.  What the kernel sends from now on follows the
+ * redirects written by then, so the engine asks the kernel again.
+ */
+void engine_kernel_caught_up(struct engine *engine, int tun,
+			     uint64_t written_us);
 
 /* Returns the drop counters, indexed by enum engine_drop. */
 const uint64_t *engine_drop_counters(const struct engine *engine);

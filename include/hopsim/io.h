@@ -115,12 +115,13 @@ int io_net_route_add6(struct io_net *net, const char *ifname,
 		      const struct io_prefix6 *prefix, struct io_error *err);
 
 /*
- * Reads the integer setting @name of interface @ifname from
- * /proc/sys/net/@family/conf/ (family "ipv4" or "ipv6"; @ifname may be
- * "all") in the current namespace into @value.  Returns 0 or -errno.
+ * Asks the kernel, as `ip route get DST oif IFNAME` does, for the gateway
+ * of its route to @dst (4 bytes, or 16 with @v6, network order) through
+ * @ifname: fills @gateway likewise, all zero for a route without one.
+ * Returns 0 or -errno.
  */
-int io_net_conf_get(const char *family, const char *ifname, const char *name,
-		    int *value);
+int io_net_route_get(struct io_net *net, const char *ifname, bool v6,
+		     const uint8_t *dst, uint8_t gateway[16]);
 
 /*
  * Removes, newest first, every route and then every address this

@@ -183,3 +183,40 @@ def test_group_echo_without_ipv6(netns, hopsim_run, tmp_path):
     assert "transmitted" in result.stdout, result.describe()
     assert not answered & {"fe80::1:2", "fe80::1:3", "::"}, result.describe()
     assert len(answered) <= 1, result.describe()
+
+
+@pytest.mark.tools("traceroute")
+def test_first_traceroute_before_redirect(netns, hopsim_run):
+    hopsim_run.start(TOPOLOGY)
+    # traceroute sends its probes at once, before r1's redirect arrives,
+    # so all of them go through r1; g2 then answers the TTL 2 probes.
+    first, run = traceroute(netns, BRANCH, "-q", "3")
+    assert first == [R1, G2, BRANCH], run.describe()
+    second, run = traceroute(netns, BRANCH, "-q", "3")
+    assert second == [G2, BRANCH], run.describe()
+
+
+@pytest.mark.tools("traceroute")
+def test_kernel_route_via_lan_member(netns, hopsim_run, tmp_path):
+    # With routes: none the kernel routes by hand; hopsim asks it which
+    # first hop it uses.
+    topology = tmp_path / "by-hand.yaml"
+    topology.write_text(
+        "tun:\n"
+        "  hop0: { router: r1, address: 198.18.0.1/29, lan: [g2], routes: none }\n"
+        "routers: [r1, g2]\n"
+        "hosts: [srv]\n"
+        "links:\n"
+        "  - g2 -- srv\n"
+    )
+    hopsim_run.start(topology)
+    for argv in (
+        ["route", "add", "198.18.1.0/30", "via", G2],
+        ["-6", "route", "add", "2001:db8:1::/64", "via", G2_LINK_LOCAL, "dev", "hop0"],
+    ):
+        result = netns.ip(*argv)
+        assert result.returncode == 0, result.describe()
+    hops, run = traceroute(netns, "198.18.1.2")
+    assert hops == [G2, "198.18.1.2"], run.describe()
+    hops6, run = traceroute(netns, "2001:db8:1::2", "-6")
+    assert hops6 == [G2_6, "2001:db8:1::2"], run.describe()
