@@ -877,7 +877,7 @@ static int collect_prefixes(const struct topology *topo, struct io_prefix **out)
 	return n;
 }
 
-/* Adds the IPv6 address of TUN @t's kernel end and its IPv6 routes. */
+/* Adds the IPv6 addresses of TUN @t's kernel end and its IPv6 routes. */
 static int setup_tun6(struct cli *cli, struct run_state *st, int t,
 		      struct io_error *err)
 {
@@ -888,6 +888,9 @@ static int setup_tun6(struct cli *cli, struct run_state *st, int t,
 	int i, n, ret;
 
 	ret = io_net_addr_add6(st->net, tun->name, &k->addr6, k->plen6, err);
+	/* fe80::K:1, beside the link-local address the kernel makes. */
+	if (ret == 0)
+		ret = io_net_addr_add6(st->net, tun->name, &k->ll6, 64, err);
 	if (ret < 0)
 		return ret;
 	n = topo_tun_prefixes6(topo, t, NULL, 0);

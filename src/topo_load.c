@@ -2089,9 +2089,9 @@ static int ld_tun_lan(struct loader *ld, struct ld_tun_ctx *tc)
 				  tun->n_lan) < 0)
 			return ld_fail(
 			    ld, tc->address, NULL, 0,
-			    "subnet %s/%u %s has no room for the kernel, its router and the %d nodes of its 'lan'",
+			    "subnet %s/%u %s has no room for the kernel, its router and the %d node%s of its 'lan'",
 			    topo_format_ipv4(net, buf), tun->plen, tc->ctx,
-			    tun->n_lan);
+			    tun->n_lan, tun->n_lan == 1 ? "" : "s");
 	}
 	if (tun->plen6) {
 		struct pkt_in6 taken6[2] = { tun->address6,
@@ -2102,9 +2102,9 @@ static int ld_tun_lan(struct loader *ld, struct ld_tun_ctx *tc)
 				   tun->n_lan) < 0)
 			return ld_fail(
 			    ld, tc->address6, NULL, 0,
-			    "subnet %s/%u %s has no room for the kernel, its router and the %d nodes of its 'lan'",
+			    "subnet %s/%u %s has no room for the kernel, its router and the %d node%s of its 'lan'",
 			    topo_format_ipv6(&net6, buf), tun->plen6, tc->ctx,
-			    tun->n_lan);
+			    tun->n_lan, tun->n_lan == 1 ? "" : "s");
 	}
 	return 0;
 }
@@ -2985,6 +2985,17 @@ static int ld_parse_link_item(struct loader *ld, struct fy_node *item)
 			   fy_node_pair_value(pair));
 }
 
+/* Whether some TUN device has a 'lan'. */
+static bool ld_any_tun_lan(const struct loader *ld)
+{
+	int i;
+
+	for (i = 0; i < ld->n_tuns; i++)
+		if (ld->tuns[i].n_lan > 0)
+			return true;
+	return false;
+}
+
 static int ld_parse_links(struct loader *ld, struct fy_node *section,
 			  struct fy_node *key)
 {
@@ -2995,7 +3006,7 @@ static int ld_parse_links(struct loader *ld, struct fy_node *section,
 	ret = ld_expect(ld, section, key, FYNT_SEQUENCE, "'links'", "");
 	if (ret < 0)
 		return ret;
-	if (fy_node_sequence_item_count(section) == 0)
+	if (fy_node_sequence_item_count(section) == 0 && !ld_any_tun_lan(ld))
 		return ld_fail(
 		    ld, section, key, 0,
 		    "'links' is empty (a topology needs at least one link)");
@@ -3034,17 +3045,6 @@ static int ld_parse_ipv6(struct loader *ld, struct fy_node *key,
 	if (!key)
 		return 0;
 	return ld_get_bool(ld, &pair, value, "at the top level", &ld->ipv6);
-}
-
-/* Whether some TUN device has a 'lan'. */
-static bool ld_any_tun_lan(const struct loader *ld)
-{
-	int i;
-
-	for (i = 0; i < ld->n_tuns; i++)
-		if (ld->tuns[i].n_lan > 0)
-			return true;
-	return false;
 }
 
 static int ld_parse_root(struct loader *ld, struct fy_node *root)
