@@ -1052,9 +1052,9 @@ static uint32_t redirect_gateway(struct engine *engine, int node, int iface,
 }
 
 /*
- * Sends ICMP redirect for host (5/1, the only code RFC 1812 5.2.7.2
- * lets a router send) to the source of @pkt, from @node's address on
- * @iface, the LAN the source shares with @gateway.
+ * Sends ICMP redirect for host (5/1, the code Linux sends; RFC 1812
+ * 5.2.7.2 forbids network redirects) to the source of @pkt, from @node's
+ * address on @iface, the LAN the source shares with @gateway.
  */
 static void send_redirect(struct engine *engine, int node, int iface,
 			  uint64_t t, const struct hop_packet *pkt,

@@ -84,9 +84,9 @@ static int link_sender(const struct topology *topo, int iface,
 		       const struct pkt_in6 *src);
 
 /*
- * Carries the packet @node built in @buf in answer to one that arrived on
+ * Carries the packet @node built in @buf in reply to one that arrived on
  * @iface (-1 for none).  No route leads to a link-local destination, so
- * an answer to one goes straight back over that link.
+ * a reply to one goes straight back over that link.
  */
 static void originate6(struct engine *engine, int node, int iface, uint64_t t,
 		       uint8_t *buf, size_t len)
@@ -918,7 +918,7 @@ void engine_walk6(struct engine *engine, int node, int iface, uint64_t t,
 }
 
 /*
- * Answers an echo request that the kernel of @tun sent to all nodes
+ * Replies to an echo request that the kernel of @tun sent to all nodes
  * (ff02::1) or all routers (ff02::2), from each node on the device's link
  * in that group, as Linux does (RFC 4443 4.2): from the node's global
  * address there, or its link-local one when the request came from a
@@ -1032,7 +1032,7 @@ void engine_input6(struct engine *engine, int tun, uint64_t now_us,
 	}
 	pkt.len = PKT_IPV6_HDR + pkt.ip6.payload_len;
 
-	/* Echo requests to all nodes or all routers get answers.  The
+	/* Echo requests to all nodes or all routers get replies.  The
 	 * kernel's own router solicitations, MLD reports and neighbour
 	 * solicitations go to multicast groups: counted, never replied to.
 	 * The first router still processes Hop-by-Hop options, because an

@@ -139,13 +139,14 @@ bool engine_may_redirect(const struct engine *engine, int node, int iface,
 
 /*
  * Returns the interface that receives what the kernel sends into @tun to
- * @dst (16 bytes, or 4 for IPv4) at @now_us, after the redirects it took;
- * @owner is the interface that owns @dst, or -1.
+ * @dst (16 bytes, or 4 for IPv4) at @now_us: the node of a TUN LAN that
+ * the kernel routes through.  @owner is the interface that owns @dst, or
+ * -1.
  */
 int engine_kernel_entry(struct engine *engine, int tun, bool v6,
 			const uint8_t *dst, int owner, uint64_t now_us);
 
-/* Records that the kernel of @tun takes the redirect of @dst to @entry. */
+/* Records that a redirect of @dst to @entry went to the kernel of @tun. */
 void engine_kernel_redirected(struct engine *engine, int tun, bool v6,
 			      const uint8_t *dst, int entry, uint64_t now_us);
 

@@ -1029,7 +1029,7 @@ static void warn_outside_ranges(struct cli *cli, const struct io_prefix *p,
 	}
 }
 
-/* The engine's kernel_gateway callback: asks the namespace's kernel. */
+/* The engine's kernel_gateway callback: a route lookup in the namespace. */
 static int kernel_gateway(void *ctx, int tun, bool v6, const uint8_t *dst,
 			  uint8_t gateway[16])
 {

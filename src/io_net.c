@@ -673,16 +673,16 @@ int io_net_addr_add6(struct io_net *net, const char *ifname,
 			   build_nl_addr6(addr, plen), IFA_F_NODAD, err);
 }
 
-/* What a route lookup's answer carries back. */
-struct route_answer {
+/* What the kernel's reply to a route lookup carries back. */
+struct route_reply {
 	size_t addr_len;
 	uint8_t *gateway;
 	bool found;
 };
 
-static int parse_route_answer(struct nl_msg *msg, void *arg)
+static int parse_route_reply(struct nl_msg *msg, void *arg)
 {
-	struct route_answer *answer = arg;
+	struct route_reply *answer = arg;
 	struct nlmsghdr *hdr = nlmsg_hdr(msg);
 	struct nlattr *attrs[RTA_MAX + 1];
 
@@ -704,8 +704,8 @@ int io_net_route_get(struct io_net *net, const char *ifname, bool v6,
 		.rtm_family = v6 ? AF_INET6 : AF_INET,
 		.rtm_dst_len = v6 ? 128 : 32,
 	};
-	struct route_answer answer = { .addr_len = v6 ? 16 : 4,
-				       .gateway = gateway };
+	struct route_reply answer = { .addr_len = v6 ? 16 : 4,
+				      .gateway = gateway };
 	struct io_error err;
 	struct nl_msg *msg;
 	struct nl_cb *cb;
@@ -725,12 +725,12 @@ int io_net_route_get(struct io_net *net, const char *ifname, bool v6,
 		nl_cb_put(cb);
 		return -ENOMEM;
 	}
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, parse_route_answer, &answer);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, parse_route_reply, &answer);
 	ret = nl_send_auto(net->sock, msg);
 	nlmsg_free(msg);
 	if (ret >= 0)
 		ret = nl_recvmsgs(net->sock, cb);
-	/* The answer comes before the acknowledgement, which ends the wait. */
+	/* The route comes before the acknowledgement, which ends the wait. */
 	if (ret >= 0 && answer.found)
 		ret = nl_wait_for_ack(net->sock);
 	nl_cb_put(cb);

@@ -232,8 +232,8 @@ struct topo_node {
 /*
  * A TUN device: a link between one router and the host kernel, or a LAN
  * of the kernel, that router and more nodes.  The kernel routes through
- * the router; a TUN carries no link-layer address, so every packet from
- * the kernel reaches that router unless its destination is on the LAN.
+ * the router.  A TUN carries no link-layer address, so on a LAN the engine
+ * learns from the kernel which node it sends each packet to.
  */
 struct topo_tun {
 	char name[TOPO_IFNAME_MAX];
