@@ -617,7 +617,9 @@ static void reject(struct engine *engine, int node, int iface, uint64_t t,
 	uint8_t *out = engine_next_buffer(engine);
 	size_t len = 0;
 
-	if (!error_allowed(pkt)) {
+	/* A node's own packet that it cannot send fails there, as a local
+	 * send does on Linux, with no ICMP error to itself. */
+	if (iface < 0 || !error_allowed(pkt)) {
 		out = NULL;
 	} else if (!out) {
 		engine->drops[ENGINE_DROP_TOO_DEEP]++;

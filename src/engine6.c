@@ -147,8 +147,10 @@ static void reject6(struct engine *engine, int node, int iface, uint64_t t,
 	uint32_t mtu;
 	size_t len = 0;
 
-	if (!pkt6_icmp_error_allowed(&err, pkt->buf, pkt->len,
-				     pkt->link_group)) {
+	/* A node's own packet that it cannot send fails there, with no
+	 * ICMPv6 error to itself. */
+	if (iface < 0 || !pkt6_icmp_error_allowed(&err, pkt->buf, pkt->len,
+						  pkt->link_group)) {
 		out = NULL;
 	} else if (!out) {
 		engine->drops[ENGINE_DROP_TOO_DEEP]++;

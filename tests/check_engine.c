@@ -213,6 +213,36 @@ START_TEST(engine_echo_reply_ttl_59)
 }
 END_TEST
 
+/* A reply its node cannot route fails there, with no ICMP error the node
+ * would send to itself. */
+START_TEST(engine_unroutable_reply_sends_nothing)
+{
+	const uint64_t *drops;
+	uint8_t buf[128];
+	size_t len;
+	int i;
+
+	start("tun:\n"
+	      "  hop0: { router: r1 }\n"
+	      "routers: [r1]\n"
+	      "hosts:\n"
+	      "  server: { routes: [\"unreachable 198.18.0.0/30\"] }\n"
+	      "links:\n"
+	      "  - r1 -- server\n");
+	len = make_echo(buf, 0xc6120102u, 64); /* server, 198.18.1.2 */
+	engine_input(engine, 0, 0, buf, len);
+	drops = engine_drop_counters(engine);
+	ck_assert_int_eq(cap.n, 0);
+	ck_assert_uint_eq(drops[ENGINE_DROP_UNREACHABLE_ROUTE], 1);
+	for (i = 0; i < ENGINE_DROP_COUNT; i++)
+		if (i != ENGINE_DROP_UNREACHABLE_ROUTE)
+			ck_assert_msg(drops[i] == 0, "%s counted %llu",
+				      engine_drop_name((enum engine_drop)i),
+				      (unsigned long long)drops[i]);
+	stop();
+}
+END_TEST
+
 START_TEST(engine_router_answers_echo_on_any_address)
 {
 	uint8_t buf[128];
@@ -588,6 +618,7 @@ Suite *engine_suite(void)
 	tcase_add_test(tc, engine_ttl_walks_the_chain);
 	tcase_add_test(tc, engine_port_unreachable_from_server);
 	tcase_add_test(tc, engine_echo_reply_ttl_59);
+	tcase_add_test(tc, engine_unroutable_reply_sends_nothing);
 	tcase_add_test(tc, engine_router_answers_echo_on_any_address);
 	tcase_add_test(tc, engine_route_kinds);
 	tcase_add_test(tc, engine_unroutable_ttl1_gets_unreachable);
