@@ -167,8 +167,10 @@ static void reject6(struct engine *engine, int node, int iface, uint64_t t,
 		err.src = answer->src6
 			      ? *answer->src6
 			      : *error_source6(topo, node, iface, &back_src);
-		/* A link-local destination takes a link-local source. */
-		if (pkt6_addr_is_link_local(&pkt->ip6.src))
+		/* A router's error to a link-local destination comes from
+		 * its link-local address; a destination's from the address
+		 * the packet was sent to. */
+		if (!answer->src6 && pkt6_addr_is_link_local(&pkt->ip6.src))
 			err.src = back_src;
 		len = pkt6_icmp_build_error(out, ENGINE_BUF_SIZE, &err,
 					    pkt->buf, pkt->len);
@@ -877,7 +879,11 @@ void engine_walk6(struct engine *engine, int node, int iface, uint64_t t,
 				engine->drops[ENGINE_DROP_OUTPUT_FULL]++;
 			return;
 		}
-		if (!originated && node_owns6(topo, node, &pkt->ip6.dst)) {
+		/* A link-local address is the node's only on its own link. */
+		if (!originated && node_owns6(topo, node, &pkt->ip6.dst) &&
+		    (!pkt6_addr_is_link_local(&pkt->ip6.dst) ||
+		     (iface >= 0 && pkt6_addr_equal(&topo->ifaces[iface].ll6,
+						    &pkt->ip6.dst)))) {
 			deliver6(engine, node, iface, t, pkt);
 			return;
 		}
