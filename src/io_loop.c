@@ -205,7 +205,9 @@ static int flush_due(struct io_loop *loop, struct engine *engine,
 	return 0;
 }
 
-static void read_device(struct io_loop *loop, struct engine *engine, int tun)
+/* Reads what TUN @tun holds.  Returns 0, or -errno when the device is
+ * gone (deleted from under hopsim) or reading fails otherwise. */
+static int read_device(struct io_loop *loop, struct engine *engine, int tun)
 {
 	int i;
 
@@ -218,11 +220,14 @@ static void read_device(struct io_loop *loop, struct engine *engine, int tun)
 			engine_kernel_caught_up(engine, tun, loop->written_us);
 			break;
 		}
+		if (n < 0 && errno != EINTR)
+			return -errno;
 		if (n <= 0)
 			break;
 		loop->stats.packets_read++;
 		engine_input(engine, tun, io_loop_now(), loop->buf, (size_t)n);
 	}
+	return 0;
 }
 
 int io_loop_run(struct io_loop *loop, struct engine *engine,
@@ -253,8 +258,13 @@ int io_loop_run(struct io_loop *loop, struct engine *engine,
 				    errno != EAGAIN)
 					return fail(err, "read timerfd");
 				loop->armed_us = 0;
-			} else {
-				read_device(loop, engine, token);
+			} else if ((ret = read_device(loop, engine, token)) <
+				   0) {
+				snprintf(err->message, sizeof(err->message),
+					 "event loop: reading a TUN device "
+					 "failed: %s (was the device deleted?)",
+					 strerror(-ret));
+				return ret;
 			}
 		}
 		ret = flush_due(loop, engine, err);
