@@ -857,7 +857,9 @@ static int collect_prefixes(const struct topology *topo, struct io_prefix **out)
 	struct io_prefix *all;
 	int n = 0, t, i, k, cap = tun_prefix_room(topo);
 
-	all = calloc((size_t)cap * (size_t)(topo->n_tuns + 1), sizeof(*all));
+	/* Each TUN's own subnet and at most cap prefixes routed into it. */
+	all =
+	    calloc(((size_t)cap + 1) * (size_t)topo->n_tuns + 1, sizeof(*all));
 	tp = calloc((size_t)cap, sizeof(*tp));
 	if (!all || !tp) {
 		free(all);

@@ -51,6 +51,7 @@ struct ld_tun {
 	struct pkt_in6 address6; /* kernel end; plen6 0 when not given */
 	struct pkt_in6 router_address6;
 	uint8_t plen6;
+	struct fy_node *routes;	     /* the 'routes' value, or NULL */
 	int lan[TOPO_LAN_MAX_NODES]; /* more nodes on the device's LAN */
 	int n_lan;
 	uint32_t lan_addr[TOPO_LAN_MAX_NODES]; /* valid when plen is not 0 */
@@ -1783,6 +1784,7 @@ static int ld_tun_setting(struct loader *ld, const struct ld_pair *pair,
 		    "invalid routes '%s' %s (expected 'all' or 'none')", text,
 		    tc->ctx);
 	tc->tun->routes_all = strcmp(text, "all") == 0;
+	tc->tun->routes = pair->value;
 	return 0;
 }
 
@@ -2176,6 +2178,34 @@ static int ld_add_tun(struct loader *ld, struct fy_node *key,
 	return ld_tun_lan(ld, &tc);
 }
 
+/*
+ * Rejects 'routes: all' on a second TUN device: the kernel would route
+ * every link subnet into both, and only one route per prefix can exist.
+ */
+static int ld_check_routes_all(struct loader *ld)
+{
+	int i, first = -1;
+
+	for (i = 0; i < ld->n_tuns; i++) {
+		if (!ld->tuns[i].routes_all)
+			continue;
+		if (first < 0) {
+			first = i;
+			continue;
+		}
+		if (ld->tuns[i].routes)
+			return ld_fail(
+			    ld, ld->tuns[i].routes, NULL, 0,
+			    "'routes: all' in tun %s: tun %s routes the topology already, and only one device may (give one of them 'routes: none')",
+			    ld->tuns[i].name, ld->tuns[first].name);
+		return ld_fail(
+		    ld, ld->tuns[first].routes, NULL, 0,
+		    "'routes: all' in tun %s: tun %s routes the topology too (only one device may)",
+		    ld->tuns[first].name, ld->tuns[i].name);
+	}
+	return 0;
+}
+
 static int ld_parse_tuns(struct loader *ld, struct fy_node *section,
 			 struct fy_node *key)
 {
@@ -2195,7 +2225,7 @@ static int ld_parse_tuns(struct loader *ld, struct fy_node *section,
 		if (ret < 0)
 			return ret;
 	}
-	return 0;
+	return ld_check_routes_all(ld);
 }
 
 /* Links. */

@@ -1598,14 +1598,14 @@ int topo_tun_prefixes6(const struct topology *topo, int tun,
 	if (!t->routes_all || own->plen6 == 0)
 		return 0;
 
-	/* The kernel makes the route for the TUN's own subnet itself. */
+	/* The kernel makes the routes for TUN subnets itself. */
 	own_net = topo6_subnet(&own->addr6, own->plen6);
-	for (i = 0; i < topo->n_links; i++) {
+	for (i = topo->n_tuns; i < topo->n_links; i++) {
 		const struct topo_iface *a =
 		    &topo->ifaces[topo->links[i].iface[0]];
 		struct pkt_in6 net = topo6_subnet(&a->addr6, a->plen6);
 
-		if (i != own->link && a->plen6 != 0)
+		if (a->plen6 != 0)
 			n = topo_add_prefix6(out, n, cap, &net, a->plen6);
 	}
 	for (i = 0; i < topo->n_ifaces; i++) {
@@ -2216,15 +2216,14 @@ int topo_tun_prefixes(const struct topology *topo, int tun,
 	if (!t->routes_all)
 		return 0;
 
-	/* The kernel makes the route for the TUN's own subnet itself. */
+	/* The kernel makes the routes for TUN subnets itself, on each
+	 * device: TUN links come first. */
 	own = &topo->ifaces[t->kernel_iface];
 	own_net = topo_iface_subnet(own);
-	for (i = 0; i < topo->n_links; i++) {
+	for (i = topo->n_tuns; i < topo->n_links; i++) {
 		const struct topo_iface *a =
 		    &topo->ifaces[topo->links[i].iface[0]];
 
-		if (i == own->link)
-			continue;
 		n = topo_add_prefix(out, n, cap, topo_iface_subnet(a), a->plen);
 	}
 	for (i = 0; i < topo->n_ifaces; i++) {

@@ -399,7 +399,8 @@ END_TEST
 START_TEST(address6_small_mtu_has_none)
 {
 	struct topology *topo = load("tun:\n"
-				     "  hop0: { router: r1, mtu: 1000 }\n"
+				     "  hop0: { router: r1, mtu: 1000, routes: "
+				     "none }\n"
 				     "  hop1: { router: r1, routes: all }\n"
 				     "routers: [r1, r2, r3]\n"
 				     "links:\n"

@@ -330,9 +330,8 @@ struct topo_prefix {
 
 /*
  * Fills @out with up to @cap prefixes the kernel routes into @tun.  When
- * the TUN has routes_all, these are every link subnet of the topology
- * except the TUN's own (links that are down included) and every loopback
- * /32.  They also include the prefixes, other than default, of the static
+ * the TUN has routes_all, these are the subnet of every link that is no
+ * TUN's (links that are down included) and every loopback /32.  They also include the prefixes, other than default, of the static
  * routes as written and of the timeline's ROUTE_ADD events.  Without
  * routes_all there are none.  Returns how many there are, which may
  * exceed @cap, or -EINVAL for an unknown @tun.
@@ -534,8 +533,8 @@ struct topo_prefix6 {
 };
 
 /*
- * As topo_tun_prefixes(), for IPv6: every link /64 with IPv6 except the
- * TUN's own, every loopback6 /128, and the IPv6 static and timeline
+ * As topo_tun_prefixes(), for IPv6: every link /64 with IPv6 that is no
+ * TUN's, every loopback6 /128, and the IPv6 static and timeline
  * prefixes other than ::/0.  Returns 0 for a TUN without IPv6.
  */
 int topo_tun_prefixes6(const struct topology *topo, int tun,
