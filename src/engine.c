@@ -217,6 +217,53 @@ static struct kernel_route *kernel_find(struct engine *engine, int tun, bool v6,
 	return NULL;
 }
 
+static struct kernel_pending *pending_find(struct engine *engine, int tun,
+					   bool v6, const uint8_t *dst)
+{
+	struct kernel_routes *k = &engine->kernel[tun];
+	size_t len = v6 ? 16 : 4;
+	int i;
+
+	for (i = 0; i < ENGINE_KERNEL_PENDING; i++) {
+		struct kernel_pending *p = &k->pending[i];
+
+		if (p->used && p->v6 == v6 && memcmp(p->dst, dst, len) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+/* Records a redirect about @dst written to the kernel of @tun at @now_us,
+ * in place of the oldest when all slots are taken. */
+static void pending_add(struct engine *engine, int tun, bool v6,
+			const uint8_t *dst, uint64_t now_us)
+{
+	struct kernel_routes *k = &engine->kernel[tun];
+	struct kernel_pending *p = pending_find(engine, tun, v6, dst);
+	int i;
+
+	if (p) {
+		p->redirect_us = now_us;
+		return;
+	}
+	for (i = 0; i < ENGINE_KERNEL_PENDING; i++) {
+		struct kernel_pending *slot = &k->pending[i];
+
+		if (!slot->used) {
+			p = slot;
+			break;
+		}
+		if (!p || slot->redirect_us < p->redirect_us)
+			p = slot;
+	}
+	memset(p, 0, sizeof(*p));
+	p->used = true;
+	p->v6 = v6;
+	memcpy(p->dst, dst, v6 ? 16 : 4);
+	p->entry = engine->topo->tuns[tun].router_iface;
+	p->redirect_us = now_us;
+}
+
 /* Returns a slot for @dst: a free one, or the one that expires first. */
 static struct kernel_route *kernel_claim(struct engine *engine, int tun,
 					 bool v6, const uint8_t *dst)
@@ -282,6 +329,11 @@ int engine_kernel_entry(struct engine *engine, int tun, bool v6,
 		return entry; /* no other first hop to take */
 	r = kernel_find(engine, tun, v6, dst);
 	if (engine->ops.kernel_gateway) {
+		const struct kernel_pending *p =
+		    pending_find(engine, tun, v6, dst);
+
+		if (p)
+			return p->entry;
 		if (r && now_us < r->expires_us)
 			return r->entry;
 		if (!r)
@@ -309,11 +361,9 @@ void engine_kernel_redirected(struct engine *engine, int tun, bool v6,
 	struct kernel_route *r = kernel_find(engine, tun, v6, dst);
 
 	if (engine->ops.kernel_gateway) {
-		/* The kernel decides; ask it once it has read the redirect. */
-		if (r) {
-			r->redirected = true;
-			r->redirect_us = now_us;
-		}
+		/* The kernel decides; ask it once it has read the redirect.
+		 * Until then its packets go through the router that sent it. */
+		pending_add(engine, tun, v6, dst, now_us);
 		return;
 	}
 	if (!(v6 ? k->accept6 : k->accept4))
@@ -334,13 +384,16 @@ void engine_kernel_caught_up(struct engine *engine, int tun,
 	if (tun < 0 || tun >= engine->topo->n_tuns)
 		return;
 	k = &engine->kernel[tun];
-	for (i = 0; i < ENGINE_KERNEL_ROUTES; i++) {
-		struct kernel_route *r = &k->slots[i];
+	for (i = 0; i < ENGINE_KERNEL_PENDING; i++) {
+		struct kernel_pending *p = &k->pending[i];
+		struct kernel_route *r;
 
-		if (r->used && r->redirected && r->redirect_us <= written_us) {
-			r->redirected = false;
+		if (!p->used || p->redirect_us > written_us)
+			continue;
+		p->used = false;
+		r = kernel_find(engine, tun, p->v6, p->dst);
+		if (r)
 			r->expires_us = 0;
-		}
 	}
 }
 

@@ -38,6 +38,7 @@
  * each redirect at once, for as long as Linux keeps one.
  */
 #define ENGINE_KERNEL_ROUTES   64
+#define ENGINE_KERNEL_PENDING  16 /* redirects the kernel may not have read */
 #define ENGINE_KERNEL_CHECK_US 1000000u
 #define ENGINE_REDIRECT4_US    300000000u /* ip_rt_gc_timeout */
 #define ENGINE_REDIRECT6_US    60000000u  /* ipv6 route gc_timeout, idle */
@@ -48,12 +49,21 @@ struct kernel_route {
 	uint8_t dst[16]; /* IPv4 in the first four bytes, network order */
 	int entry;	 /* the interface the kernel sends to */
 	uint64_t expires_us;
-	bool redirected;      /* a redirect about dst went to the kernel */
-	uint64_t redirect_us; /* when it was written */
+};
+
+/* A redirect about dst written at redirect_us: until the kernel has read
+ * it, what it sends to dst still goes through entry. */
+struct kernel_pending {
+	bool used;
+	bool v6;
+	uint8_t dst[16];
+	int entry;
+	uint64_t redirect_us;
 };
 
 struct kernel_routes {
 	struct kernel_route slots[ENGINE_KERNEL_ROUTES];
+	struct kernel_pending pending[ENGINE_KERNEL_PENDING];
 	bool
 	    accept4; /* without the callback: the kernel takes IPv4 redirects */
 	bool accept6;

@@ -617,6 +617,13 @@ START_TEST(lan_errors_routes_events)
 			"  r2:\n"
 			"links: [r1 -- r2]\n",
 			"lab.yaml:2:40: ", "is r1 itself", "'r1'");
+	/* The kernel keeps one route per prefix, so one device routes. */
+	expect_error_at("tun:\n"
+			"  hop0: { router: r1 }\n"
+			"  hop1: { router: r2, routes: all }\n"
+			"routers: [r1, r2]\n"
+			"links: [r1 -- r2]\n",
+			"lab.yaml:3:31: ", "only one device", "tun hop0");
 	/* Linux turns IPv6 off below 1280, which the timeline cannot do. */
 	expect_error_at("routers: [r1, r2]\n"
 			"links: [r1 -- r2]\n"
@@ -1235,6 +1242,84 @@ START_TEST(lan_engine_kernel_ignores_redirects)
 }
 END_TEST
 
+/* More destinations than the engine's cache of kernel routes holds. */
+#define MANY_DESTINATIONS 65
+
+/* The kernel's first hop as a fake lookup reports it: g2 or the router. */
+static uint32_t fake_gateway = R1;
+static int fake_lookups;
+
+static int fake_kernel_gateway(void *ctx, int tun, bool v6, const uint8_t *dst,
+			       uint8_t gateway[16])
+{
+	(void)ctx;
+	(void)dst;
+	ck_assert_int_eq(tun, 0);
+	ck_assert(!v6);
+	fake_lookups++;
+	memset(gateway, 0, 16);
+	pkt_put32(gateway, fake_gateway);
+	return 0;
+}
+
+/*
+ * With a kernel to ask, packets the kernel queued before it read a
+ * redirect still enter at r1, however many other destinations come in
+ * between; once hopsim has read up to the redirect, the kernel's answer
+ * counts again.
+ */
+START_TEST(lan_engine_asks_kernel)
+{
+	struct engine_ops ops = { .output = capture_output,
+				  .kernel_gateway = fake_kernel_gateway };
+	struct topo_error err;
+	uint8_t buf[128], other[128];
+	size_t len, other_len;
+	int i, u;
+
+	memset(&cap, 0, sizeof(cap));
+	etopo = topo_load_string("lan.yaml", tun_lan_yaml, strlen(tun_lan_yaml),
+				 &err);
+	ck_assert_msg(etopo != NULL, "fixture does not load: %s", err.message);
+	engine = engine_create(etopo, &ops, &cap, 1);
+	fake_gateway = R1;
+	fake_lookups = 0;
+
+	len = make_udp(buf, SERVER, 64, 32);
+	inject(buf, len, 0);
+	ck_assert_int_eq(fake_lookups, 1);
+	ck_assert_int_ge(find_icmp(0, R1, PKT_ICMP_REDIRECT), 0);
+	/* The kernel has the redirect now, but what it queued before goes
+	 * to r1, also after more destinations than the cache holds. */
+	fake_gateway = G2;
+	for (i = 0; i < 100; i++) {
+		other_len = make_udp(other, 0xc6120080u + (uint32_t)i, 1, 8);
+		cap.n = 0;
+		inject(other, other_len, 10);
+	}
+	ck_assert_int_ge(fake_lookups, MANY_DESTINATIONS);
+	cap.n = 0;
+	inject(buf, len, 20);
+	u = find_icmp(0, SERVER, PKT_ICMP_DEST_UNREACH);
+	ck_assert_int_ge(u, 0);
+	ck_assert_msg(cap.pkt[u][28 + 8] == 62,
+		      "a queued packet crosses r1 and g2: TTL 62, not %u",
+		      cap.pkt[u][28 + 8]);
+
+	/* Read up to the redirect: the kernel's own answer decides. */
+	engine_kernel_caught_up(engine, 0, 30);
+	cap.n = 0;
+	inject(buf, len, 40);
+	u = find_icmp(0, SERVER, PKT_ICMP_DEST_UNREACH);
+	ck_assert_int_ge(u, 0);
+	ck_assert_msg(cap.pkt[u][28 + 8] == 63,
+		      "then it goes to g2 at once: TTL 63, not %u",
+		      cap.pkt[u][28 + 8]);
+	ck_assert_int_eq(find_icmp(0, R1, PKT_ICMP_REDIRECT), -1);
+	stop();
+}
+END_TEST
+
 START_TEST(lan_engine_no_redirect)
 {
 	uint8_t buf[128];
@@ -1467,6 +1552,7 @@ Suite *lan_suite(void)
 	suite_add_tcase(s, tun);
 
 	tcase_add_test(redirects, lan_engine_redirect_udp);
+	tcase_add_test(redirects, lan_engine_asks_kernel);
 	tcase_add_test(redirects, lan_engine_redirect_echo);
 	tcase_add_test(redirects, lan_engine_kernel_ignores_redirects);
 	tcase_add_test(redirects, lan_engine_no_redirect);
