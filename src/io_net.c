@@ -706,21 +706,20 @@ int io_net_route_get(struct io_net *net, const char *ifname, bool v6,
 	};
 	struct route_reply answer = { .addr_len = v6 ? 16 : 4,
 				      .gateway = gateway };
-	struct io_error err;
+	unsigned int ifindex = if_nametoindex(ifname);
 	struct nl_msg *msg;
 	struct nl_cb *cb;
-	int ifindex, ret;
+	int ret;
 
 	memset(gateway, 0, 16);
-	ret = find_ifindex(net, ifname, &ifindex, &err);
-	if (ret < 0)
-		return ret;
+	if (ifindex == 0)
+		return -errno;
 	msg = nlmsg_alloc_simple(RTM_GETROUTE, 0);
 	cb = nl_cb_clone(nl_socket_get_cb(net->sock));
 	if (!msg || !cb ||
 	    nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0 ||
 	    nla_put(msg, RTA_DST, (int)answer.addr_len, dst) < 0 ||
-	    nla_put_u32(msg, RTA_OIF, (uint32_t)ifindex) < 0) {
+	    nla_put_u32(msg, RTA_OIF, ifindex) < 0) {
 		nlmsg_free(msg);
 		nl_cb_put(cb);
 		return -ENOMEM;
