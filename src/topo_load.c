@@ -1993,7 +1993,7 @@ static int ld_lan_members(struct loader *ld, struct fy_node *seq,
 		if (ld_find_tun(ld, name) >= 0)
 			return ld_fail(
 			    ld, item, NULL, 0,
-			    "'%s' %s is a TUN device (to share a device with other nodes, give it a 'lan' under 'tun')",
+			    "'%s' %s is a TUN device (a LAN holds routers and hosts; a TUN device shares its link through its own 'lan' under 'tun')",
 			    name, ctx);
 		node = ld_link_end(ld, item, name, 0, ctx);
 		if (node < 0)
@@ -4137,6 +4137,11 @@ static int ld_event_link(struct loader *ld, struct ld_event *ev)
 		    text);
 	for (i = 0; i < 2; i++) {
 		nodes[i] = ld_find_node(ld, ends[i]);
+		if (nodes[i] < 0 && ld_find_tun(ld, ends[i]) >= 0)
+			return ld_fail(
+			    ld, ev->target.value, NULL, offsets[i],
+			    "'%s' in link '%s' of timeline event is a TUN device (the timeline cannot change a TUN link)",
+			    ends[i], text);
 		if (nodes[i] < 0)
 			return ld_fail(
 			    ld, ev->target.value, NULL, offsets[i],

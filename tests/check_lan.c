@@ -602,6 +602,14 @@ START_TEST(lan_errors_routes_events)
 			"timeline:\n"
 			"  - { at: 1s, link: \"r1 -- g2\", state: down }\n",
 			"lab.yaml:6:22: ", "no link joins", "'g2'");
+	expect_error_at("tun:\n"
+			"  hop0: r1\n"
+			"routers: [r1, r2]\n"
+			"links: [r1 -- r2]\n"
+			"timeline:\n"
+			"  - { at: 1s, link: \"hop0 -- r1\", state: down }\n",
+			"lab.yaml:6:22: ", "cannot change a TUN link",
+			"'hop0'");
 	expect_error_at("routers: [r1, r2]\n"
 			"links: [r1 -- r2]\n"
 			"timeline:\n"
