@@ -44,9 +44,9 @@ def redirects(text):
     return found
 
 
-def ping(netns, dest, count, *options):
+def ping(netns, dest, count, *options, interval="0.2"):
     return netns.exec(
-        ["ping", "-n", "-c", str(count), "-i", "0.2", "-W", "2", *options, dest], timeout=15
+        ["ping", "-n", "-c", str(count), "-i", interval, "-W", "2", *options, dest], timeout=15
     )
 
 
@@ -121,12 +121,13 @@ def test_kernel_refusing_redirects(netns, hopsim_run):
         result = netns.exec(["sysctl", "-q", "-w", setting])
         assert result.returncode == 0, result.describe()
     hopsim_run.start(TOPOLOGY)
-    result = ping(netns, BRANCH, 4)
+    result = ping(netns, BRANCH, 4, interval="0.25")
     shown = result.describe()
 
     # r1 keeps redirecting, backing off: after the n-th redirect it waits
-    # more than 20 ms << (n + 1), so with requests 0.2 s apart the fourth
-    # (0.2 s after the third redirect, less than 320 ms) gets none.
+    # more than 20 ms << (n + 1), so with requests 0.25 s apart the second
+    # and third (waits of 80 and 160 ms) get one and the fourth (0.25 s
+    # after the third redirect, less than 320 ms) none.
     assert redirects(result.stdout) == [(R1, 1, G2), (R1, 2, G2), (R1, 3, G2)], shown
     assert route_get(netns, BRANCH).get("gateway") == R1
     hops, run = traceroute(netns, BRANCH)
