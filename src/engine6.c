@@ -493,9 +493,6 @@ static int next_hop6(const struct topology *topo,
 	return owner;
 }
 
-static void reject_beyond_scope(struct engine *engine, int node, int iface,
-				uint64_t t, const struct hop_packet *pkt);
-
 /*
  * Whether @node redirects the source of @pkt, which it forwards from
  * @iface to @next_iface on the same LAN (RFC 4861 8.2, Linux's
@@ -538,33 +535,20 @@ static void send_redirect6(struct engine *engine, int node, int iface,
 {
 	const struct topology *topo = engine->topo;
 	uint8_t *out = engine_next_buffer(engine);
-	struct hop_packet msg = { .v6 = true };
+	size_t len;
 
 	if (!out) {
 		engine->drops[ENGINE_DROP_TOO_DEEP]++;
 		return;
 	}
-	msg.len = pkt6_icmp_build_redirect(out, ENGINE_BUF_SIZE,
-					   &topo->ifaces[iface].ll6, target,
-					   pkt->buf, pkt->len);
-	if (!msg.len)
+	len = pkt6_icmp_build_redirect(out, ENGINE_BUF_SIZE,
+				       &topo->ifaces[iface].ll6, target,
+				       pkt->buf, pkt->len);
+	if (!len)
 		return;
-	msg.buf = out;
-	pkt6_parse(out, msg.len, &msg.ip6);
-	t += topo->nodes[node].icmp.delay_us;
 	engine->depth++;
-	if (!pkt6_addr_is_link_local(&pkt->ip6.src)) {
-		engine_walk6(engine, node, -1, t, &msg, true);
-	} else {
-		/* No route leads to a link-local address: straight back. */
-		int back = link_sender(topo, iface, &pkt->ip6.src);
-		uint64_t arrival;
-
-		if (back >= 0 &&
-		    engine_cross_link(engine, node, back, t, &msg, &arrival))
-			engine_walk6(engine, topo->ifaces[back].node, back,
-				     arrival, &msg, false);
-	}
+	originate6(engine, node, iface, t + topo->nodes[node].icmp.delay_us,
+		   out, len);
 	engine->depth--;
 }
 
@@ -655,7 +639,9 @@ static int forward6(struct engine *engine, int node, int iface, uint64_t t,
 	 * ip6_forward. */
 	if (!originated && pkt6_addr_is_link_local(&pkt->ip6.src) &&
 	    route->iface != iface) {
-		reject_beyond_scope(engine, node, iface, t, pkt);
+		answer.code = 2; /* beyond scope of source address */
+		reject6(engine, node, iface, t, pkt, ENGINE_DROP_LINK_LOCAL,
+			false, &answer);
 		return -1;
 	}
 
@@ -761,64 +747,11 @@ static int link_sender(const struct topology *topo, int iface,
 }
 
 /*
- * Ends @pkt, whose link-local source cannot leave the link it came in
- * on: destination unreachable, beyond scope of source (1/2, RFC 4443
- * 3.1), from @node's link-local address on @iface and straight back over
- * that link, since no route leads to a link-local address.
- */
-static void reject_beyond_scope(struct engine *engine, int node, int iface,
-				uint64_t t, const struct hop_packet *pkt)
-{
-	const struct topology *topo = engine->topo;
-	const struct topo_iface *in = &topo->ifaces[iface];
-	struct engine_event detail = {
-		.next_node = -1,
-		.reason = ENGINE_DROP_LINK_LOCAL,
-	};
-	struct pkt_icmp6_error err = {
-		.type = PKT_ICMP6_DEST_UNREACH,
-		.code = 2,
-		.src = in->ll6,
-		.hop_limit = topo->nodes[node].ttl,
-	};
-	struct hop_packet reply = { .v6 = true };
-	uint8_t *out = engine_next_buffer(engine);
-	int back = link_sender(topo, iface, &pkt->ip6.src);
-	uint64_t arrival;
-
-	if (out && back >= 0 &&
-	    pkt6_icmp_error_allowed(&err, pkt->buf, pkt->len,
-				    pkt->link_group) &&
-	    engine_icmp_permitted(engine, node, peer_key(&pkt->ip6.src),
-				  err.type, err.code, t, true))
-		reply.len = pkt6_icmp_build_error(out, ENGINE_BUF_SIZE, &err,
-						  pkt->buf, pkt->len);
-	if (reply.len) {
-		detail.answer_proto = PKT6_NH_ICMPV6;
-		detail.icmp_type = err.type;
-		detail.icmp_code = err.code;
-	}
-	engine_decide(engine, node, iface, t, pkt, ENGINE_DROPPED, &detail);
-	if (!reply.len)
-		return;
-
-	reply.buf = out;
-	pkt6_parse(out, reply.len, &reply.ip6);
-	engine->depth++;
-	if (engine_cross_link(engine, node, back,
-			      t + topo->nodes[node].icmp.delay_us, &reply,
-			      &arrival))
-		engine_walk6(engine, topo->ifaces[back].node, back, arrival,
-			     &reply, false);
-	engine->depth--;
-}
-
-/*
- * Lets the kernel of @tun take the Redirect @pkt as Linux's
- * rt6_do_redirect does: hop limit 255 and code 0, from the link-local
- * address of the router the kernel routes through, with a target that is
- * the destination itself or another node's link-local address on the
- * device's LAN.
+ * Records the Redirect @pkt that goes to the kernel of @tun, if Linux's
+ * rt6_do_redirect would take it.  It needs hop limit 255 and code 0, and
+ * must come from the link-local address of the router the kernel routes
+ * through.  Its target must be the destination itself or another node's
+ * link-local address on the device's LAN.
  */
 static void kernel_learn6(struct engine *engine, int tun, uint64_t t,
 			  const struct hop_packet *pkt)
@@ -927,10 +860,10 @@ void engine_walk6(struct engine *engine, int node, int iface, uint64_t t,
 
 /*
  * Replies to an echo request that the kernel of @tun sent to all nodes
- * (ff02::1) or all routers (ff02::2), from each node on the device's link
- * in that group, as Linux does (RFC 4443 4.2): from the node's global
- * address there, or its link-local one when the request came from a
- * link-local address.  Returns false when @pkt is no such request.
+ * (ff02::1) or all routers (ff02::2), from each node of the group on the
+ * device's link, as Linux does (RFC 4443 4.2).  Each replies from its
+ * global address there, or from its link-local one when the request came
+ * from a link-local address.  Returns false when @pkt is no such request.
  */
 static bool answer_group_echo(struct engine *engine, int tun, uint64_t t,
 			      const struct hop_packet *pkt)
@@ -960,8 +893,8 @@ static bool answer_group_echo(struct engine *engine, int tun, uint64_t t,
 		int member = link->iface[i];
 		const struct topo_iface *iface = &topo->ifaces[member];
 		const struct topo_node *n = &topo->nodes[iface->node];
-		struct hop_packet reply = { .v6 = true };
-		uint64_t arrival;
+		uint8_t *out;
+		size_t len;
 
 		if (member == dev->kernel_iface || iface->plen6 == 0 ||
 		    (routers_only && n->kind != TOPO_NODE_ROUTER))
@@ -971,14 +904,13 @@ static bool answer_group_echo(struct engine *engine, int tun, uint64_t t,
 				    ENGINE_DROP_ECHO_DISABLED);
 			continue;
 		}
-		reply.buf = engine_next_buffer(engine);
-		if (!reply.buf)
+		out = engine_next_buffer(engine);
+		if (!out)
 			return true;
-		memcpy(reply.buf, pkt->buf, pkt->len);
-		reply.len = pkt6_icmp_echo_reply(
-		    reply.buf, pkt->len, local ? &iface->ll6 : &iface->addr6,
-		    n->ttl);
-		if (!reply.len) {
+		memcpy(out, pkt->buf, pkt->len);
+		len = pkt6_icmp_echo_reply(
+		    out, pkt->len, local ? &iface->ll6 : &iface->addr6, n->ttl);
+		if (!len) {
 			engine_drop(engine, iface->node, member, t, pkt,
 				    ENGINE_DROP_BAD_ICMP);
 			return true;
@@ -992,17 +924,9 @@ static bool answer_group_echo(struct engine *engine, int tun, uint64_t t,
 		}
 		engine_decide(engine, iface->node, member, t, pkt,
 			      ENGINE_ANSWERED, &detail);
-		pkt6_parse(reply.buf, reply.len, &reply.ip6);
 		engine->depth++;
-		/* No route leads to a link-local address: straight back. */
-		if (!local)
-			engine_walk6(engine, iface->node, -1,
-				     t + n->icmp.delay_us, &reply, true);
-		else if (engine_cross_link(
-			     engine, iface->node, dev->kernel_iface,
-			     t + n->icmp.delay_us, &reply, &arrival))
-			engine_walk6(engine, dev->kernel_node,
-				     dev->kernel_iface, arrival, &reply, false);
+		originate6(engine, iface->node, member, t + n->icmp.delay_us,
+			   out, len);
 		engine->depth--;
 	}
 	return true;
