@@ -2778,7 +2778,8 @@ static int ld_link_subnet6(struct loader *ld, struct ld_link_ctx *lc)
 	    lc->subnet6 ? lc->subnet6_key : lc->addresses6_key;
 	const char *what = lc->subnet6 ? "'subnet6'" : "'addresses6'";
 	struct ld_link *link = lc->link;
-	struct pkt_in6 net;
+	struct pkt_in6 net, none[2] = { 0 };
+	char buf[48];
 	int ret;
 
 	if (!lc->subnet6 && !lc->addresses6)
@@ -2799,20 +2800,14 @@ static int ld_link_subnet6(struct loader *ld, struct ld_link_ctx *lc)
 	}
 	if (lc->addresses6)
 		return ld_link_addresses6(ld, lc);
-	if (lc->n_ends == 2) {
-		ld_host_pair6(&net, link->plen6, link->addr6);
-	} else {
-		struct pkt_in6 none[2] = { 0 };
-		char buf[48];
-
-		if (ld_free_hosts6(&net, link->plen6, none, link->addr6,
-				   lc->n_ends) < 0)
-			return ld_fail(
-			    ld, lc->subnet6, lc->subnet6_key, 0,
-			    "subnet6 %s/%u %s has room for fewer than %d addresses",
-			    topo_format_ipv6(&net, buf), link->plen6, lc->ctx,
-			    lc->n_ends);
-	}
+	/* ::1, ::2, ..., or both addresses of a /127. */
+	if (ld_free_hosts6(&net, link->plen6, none, link->addr6, lc->n_ends) <
+	    0)
+		return ld_fail(
+		    ld, lc->subnet6, lc->subnet6_key, 0,
+		    "subnet6 %s/%u %s has room for fewer than %d addresses",
+		    topo_format_ipv6(&net, buf), link->plen6, lc->ctx,
+		    lc->n_ends);
 	return 0;
 }
 

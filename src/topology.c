@@ -429,7 +429,7 @@ static bool topo_overlaps_any(const struct topo_span *spans, int n,
 	return false;
 }
 
-/* The longest prefix whose subnet holds an address for each interface of
+/* Returns the longest prefix with room for an address per interface of
  * @link: /30 for a point-to-point link, /29 for a LAN of up to 6. */
 static uint8_t topo_link_plen(const struct topo_link *link)
 {
@@ -441,8 +441,8 @@ static uint8_t topo_link_plen(const struct topo_link *link)
 }
 
 /* Gives the interfaces of @link the addresses net+1, net+2, ... */
-static void topo_set_pair(struct topology *topo, const struct topo_link *link,
-			  uint32_t net, uint8_t plen)
+static void topo_set_hosts(struct topology *topo, const struct topo_link *link,
+			   uint32_t net, uint8_t plen)
 {
 	int i;
 
@@ -504,9 +504,9 @@ static int topo_assign_links(struct topology *topo, struct topo_error *err)
 		if (an->kind == TOPO_NODE_KERNEL) {
 			/* The kernel end is iface[0] of a TUN link; the loader
 			 * gives a TUN LAN its addresses. */
-			topo_set_pair(topo, link,
-				      TOPO_POOL_FIRST + 4u * (uint32_t)an->tun,
-				      30);
+			topo_set_hosts(topo, link,
+				       TOPO_POOL_FIRST + 4u * (uint32_t)an->tun,
+				       30);
 			continue;
 		}
 		/* A LAN's subnet starts on a multiple of its size. */
@@ -522,7 +522,7 @@ static int topo_assign_links(struct topology *topo, struct topo_error *err)
 			ret = -ENOSPC;
 			break;
 		}
-		topo_set_pair(topo, link, next, plen);
+		topo_set_hosts(topo, link, next, plen);
 		next += size;
 	}
 	free(given);
@@ -678,8 +678,8 @@ static bool topo_link_has_ipv6(const struct topology *topo, int link)
 }
 
 /* Gives the interfaces of @link the addresses net::1, net::2, ... */
-static void topo_set_pair6(struct topology *topo, const struct topo_link *link,
-			   const struct pkt_in6 *net)
+static void topo_set_hosts6(struct topology *topo, const struct topo_link *link,
+			    const struct pkt_in6 *net)
 {
 	int i;
 
@@ -751,7 +751,7 @@ static int topo_assign_links6(struct topology *topo, struct topo_error *err)
 			continue;
 		if (an->kind == TOPO_NODE_KERNEL) {
 			net = topo6_doc_address(0, (uint16_t)an->tun, 0);
-			topo_set_pair6(topo, link, &net);
+			topo_set_hosts6(topo, link, &net);
 			continue;
 		}
 		for (; next < TOPO6_LINK_SUBNETS; next++) {
@@ -767,7 +767,7 @@ static int topo_assign_links6(struct topology *topo, struct topo_error *err)
 			ret = -ENOSPC;
 			break;
 		}
-		topo_set_pair6(topo, link, &net);
+		topo_set_hosts6(topo, link, &net);
 		next++;
 	}
 	free(given);
@@ -1119,11 +1119,6 @@ static void topo_spf_run(struct topo_spf *spf, const struct topology *topo,
 	}
 }
 
-static int topo_node_iface_on(const struct topology *topo, int node, int link)
-{
-	return topo_link_iface(topo, link, node);
-}
-
 /* The shortest path from the SPF source to any node on @link. */
 static struct topo_label topo_link_best(const struct topology *topo, int link,
 					const struct topo_spf *spf)
@@ -1201,11 +1196,11 @@ static int topo_add_shortest(struct topology *topo, int node,
 		int out;
 
 		/* The subnet of a link that is down is nowhere. */
-		if (link->down || topo_node_iface_on(topo, node, i) >= 0 ||
+		if (link->down || topo_link_iface(topo, i, node) >= 0 ||
 		    best.cost == TOPO_COST_INFINITE || best.first_link < 0)
 			continue;
 
-		out = topo_node_iface_on(topo, node, best.first_link);
+		out = topo_link_iface(topo, best.first_link, node);
 		route.prefix = topo_iface_subnet(a);
 		route.plen = a->plen;
 		route.kind = TOPO_ROUTE_VIA;
@@ -1307,7 +1302,7 @@ static int topo_add_connected6(struct topology *topo, int node)
 static void topo_via6(const struct topology *topo, int node,
 		      struct topo_label label, struct topo_route6 *route)
 {
-	int out = topo_node_iface_on(topo, node, label.first_link);
+	int out = topo_link_iface(topo, label.first_link, node);
 
 	route->kind = TOPO_ROUTE_VIA;
 	route->iface = out;
@@ -1328,7 +1323,7 @@ static int topo_add_shortest6(struct topology *topo, int node,
 		struct topo_route6 route = { .plen = a->plen6 };
 
 		if (a->plen6 == 0 || link->down ||
-		    topo_node_iface_on(topo, node, i) >= 0 ||
+		    topo_link_iface(topo, i, node) >= 0 ||
 		    best.cost == TOPO_COST_INFINITE || best.first_link < 0)
 			continue;
 		route.prefix = topo6_subnet(&a->addr6, a->plen6);
@@ -1790,7 +1785,7 @@ static int topo_add_redistributed(struct topology *topo, int node,
 	if (best.cost == TOPO_COST_INFINITE || best.first_link < 0)
 		return 0;
 
-	out = topo_node_iface_on(topo, node, best.first_link);
+	out = topo_link_iface(topo, best.first_link, node);
 	route.prefix = p->prefix;
 	route.plen = p->plen;
 	route.kind = TOPO_ROUTE_VIA;
@@ -1910,7 +1905,7 @@ static int topo_add_loopback_routes(struct topology *topo, int node,
 		route.prefix = topo->ifaces[owner->loopback_iface].addr;
 		if (rtable_get(topo->nodes[node].table, route.prefix, 32) >= 0)
 			continue;
-		out = topo_node_iface_on(topo, node, best.first_link);
+		out = topo_link_iface(topo, best.first_link, node);
 		route.iface = out;
 		route.next_iface = best.first_hop;
 		route.gateway = topo->ifaces[route.next_iface].addr;
