@@ -128,11 +128,6 @@ static int create_state(struct engine *engine, uint64_t seed)
 	if (!engine->links || !engine->limiters || !engine->redirects ||
 	    !engine->kernel || !engine->reasm)
 		return -ENOMEM;
-	/* Linux hosts take redirects by default. */
-	for (i = 0; i < topo->n_tuns; i++) {
-		engine->kernel[i].accept4 = true;
-		engine->kernel[i].accept6 = true;
-	}
 
 	/* Stream 2i+d feeds direction d of link i; the last is ICMP's. */
 	for (i = 0; i < topo->n_links; i++) {
@@ -190,15 +185,6 @@ fail:
 	engine_destroy(engine);
 	errno = ENOMEM;
 	return NULL;
-}
-
-void engine_set_kernel_redirects(struct engine *engine, int tun, bool accept4,
-				 bool accept6)
-{
-	if (tun < 0 || tun >= engine->topo->n_tuns)
-		return;
-	engine->kernel[tun].accept4 = accept4;
-	engine->kernel[tun].accept6 = accept6;
 }
 
 static struct kernel_route *kernel_find(struct engine *engine, int tun, bool v6,
@@ -291,7 +277,7 @@ static struct kernel_route *kernel_claim(struct engine *engine, int tun,
 
 /* Asks the kernel of @tun for its first hop to @dst: the interface on the
  * TUN's LAN that owns its gateway, else the TUN's router. */
-static int kernel_ask(struct engine *engine, int tun, bool v6,
+static int kernel_lookup(struct engine *engine, int tun, bool v6,
 		      const uint8_t *dst)
 {
 	static const uint8_t none[16];
@@ -338,7 +324,7 @@ int engine_kernel_entry(struct engine *engine, int tun, bool v6,
 			return r->entry;
 		if (!r)
 			r = kernel_claim(engine, tun, v6, dst);
-		r->entry = kernel_ask(engine, tun, v6, dst);
+		r->entry = kernel_lookup(engine, tun, v6, dst);
 		r->expires_us = now_us + ENGINE_KERNEL_CHECK_US;
 		return r->entry;
 	}
@@ -357,17 +343,14 @@ int engine_kernel_entry(struct engine *engine, int tun, bool v6,
 void engine_kernel_redirected(struct engine *engine, int tun, bool v6,
 			      const uint8_t *dst, int entry, uint64_t now_us)
 {
-	struct kernel_routes *k = &engine->kernel[tun];
 	struct kernel_route *r = kernel_find(engine, tun, v6, dst);
 
 	if (engine->ops.kernel_gateway) {
-		/* The kernel decides; ask it once it has read the redirect.
-		 * Until then its packets go through the router that sent it. */
+		/* The kernel decides: query it again once it has read the
+		 * redirect.  Until then its packets go through the router. */
 		pending_add(engine, tun, v6, dst, now_us);
 		return;
 	}
-	if (!(v6 ? k->accept6 : k->accept4))
-		return;
 	if (!r)
 		r = kernel_claim(engine, tun, v6, dst);
 	r->entry = entry;
@@ -398,7 +381,7 @@ void engine_kernel_caught_up(struct engine *engine, int tun,
 }
 
 /*
- * Lets the kernel of @tun take the IPv4 redirect @pkt as Linux's
+ * Records the IPv4 redirect @pkt that goes to the kernel of @tun, if Linux's
  * __ip_do_redirect does: it must come from the router the kernel routes
  * through, about a destination off the kernel's subnet, and name another
  * node on the device's LAN.
@@ -1082,7 +1065,7 @@ bool engine_may_redirect(const struct engine *engine, int node, int iface,
 /*
  * Decides whether @node redirects the source of @pkt, which it forwards
  * from @iface to @next_iface on the same LAN (RFC 1812 5.2.7.2, Linux's
- * __mkroute_input): the source must be on that LAN, the new first hop
+ * __mkroute_input).  The source must be on that LAN, the new first hop
  * another node than the source, and the back-off must allow it.  As in
  * Linux's ip_rt_send_redirect, the back-off counts the redirect before
  * the rules for ICMP errors (none about an error or a later fragment)

@@ -31,8 +31,8 @@
  * The first hop that the kernel at the end of a TUN LAN uses for each
  * destination, so that what it sends enters the topology there: a TUN
  * carries no link-layer address to show it.  With ops.kernel_gateway the
- * engine asks the kernel and keeps the answer ENGINE_KERNEL_CHECK_US.  A
- * redirect about a destination makes it ask again once hopsim has read
+ * engine queries the kernel and keeps the result ENGINE_KERNEL_CHECK_US.
+ * A redirect about a destination makes it query again once hopsim has read
  * what the kernel sent before it (engine_kernel_caught_up()).  Without
  * the callback, as in a replay, the engine assumes that the kernel takes
  * each redirect at once, for as long as Linux keeps one.
@@ -64,9 +64,6 @@ struct kernel_pending {
 struct kernel_routes {
 	struct kernel_route slots[ENGINE_KERNEL_ROUTES];
 	struct kernel_pending pending[ENGINE_KERNEL_PENDING];
-	bool
-	    accept4; /* without the callback: the kernel takes IPv4 redirects */
-	bool accept6;
 };
 
 struct engine {

@@ -1029,6 +1029,44 @@ static void stop(void)
 	etopo = NULL;
 }
 
+/* The kernel's first hop as a fake route lookup reports it. */
+static uint32_t fake_gateway;
+static struct pkt_in6 fake_gateway6;
+static int fake_lookups;
+
+static int fake_kernel_gateway(void *ctx, int tun, bool v6, const uint8_t *dst,
+			       uint8_t gateway[16])
+{
+	(void)ctx;
+	(void)dst;
+	ck_assert_int_eq(tun, 0);
+	fake_lookups++;
+	memset(gateway, 0, 16);
+	if (v6)
+		memcpy(gateway, fake_gateway6.b, 16);
+	else
+		pkt_put32(gateway, fake_gateway);
+	return 0;
+}
+
+/* As start(), with a fake kernel lookup, which routes through r1 until a test
+ * changes the fake's answer. */
+static void start_kernel(const char *yaml)
+{
+	struct engine_ops ops = { .output = capture_output,
+				  .kernel_gateway = fake_kernel_gateway };
+	struct topo_error err;
+
+	memset(&cap, 0, sizeof(cap));
+	fake_gateway = R1;
+	ck_assert_int_eq(topo_parse_ipv6(REDIRECT6, &fake_gateway6), 0);
+	fake_lookups = 0;
+	etopo = topo_load_string("lan.yaml", yaml, strlen(yaml), &err);
+	ck_assert_msg(etopo != NULL, "fixture does not load: %s", err.message);
+	engine = engine_create(etopo, &ops, &cap, 1);
+	ck_assert_ptr_nonnull(engine);
+}
+
 /* Hands the engine a copy of @packet, because it works in place. */
 static void inject(const uint8_t *packet, size_t len, uint64_t now_us)
 {
@@ -1230,8 +1268,7 @@ START_TEST(lan_engine_kernel_ignores_redirects)
 	size_t len;
 	int u;
 
-	start(tun_lan_yaml);
-	engine_set_kernel_redirects(engine, 0, false, false);
+	start_kernel(tun_lan_yaml);
 	len = make_udp(buf, SERVER, 64, 32);
 	inject(buf, len, 0);
 	ck_assert_int_eq(cap.n, 2);
@@ -1253,45 +1290,19 @@ END_TEST
 /* More destinations than the engine's cache of kernel routes holds. */
 #define MANY_DESTINATIONS 65
 
-/* The kernel's first hop as a fake lookup reports it: g2 or the router. */
-static uint32_t fake_gateway = R1;
-static int fake_lookups;
-
-static int fake_kernel_gateway(void *ctx, int tun, bool v6, const uint8_t *dst,
-			       uint8_t gateway[16])
-{
-	(void)ctx;
-	(void)dst;
-	ck_assert_int_eq(tun, 0);
-	ck_assert(!v6);
-	fake_lookups++;
-	memset(gateway, 0, 16);
-	pkt_put32(gateway, fake_gateway);
-	return 0;
-}
-
 /*
- * With a kernel to ask, packets the kernel queued before it read a
+ * With a kernel lookup, packets the kernel queued before it read a
  * redirect still enter at r1, however many other destinations come in
- * between; once hopsim has read up to the redirect, the kernel's answer
- * counts again.
+ * between.  Once hopsim has read up to the redirect, the lookup decides
+ * again.
  */
 START_TEST(lan_engine_asks_kernel)
 {
-	struct engine_ops ops = { .output = capture_output,
-				  .kernel_gateway = fake_kernel_gateway };
-	struct topo_error err;
 	uint8_t buf[128], other[128];
 	size_t len, other_len;
 	int i, u;
 
-	memset(&cap, 0, sizeof(cap));
-	etopo = topo_load_string("lan.yaml", tun_lan_yaml, strlen(tun_lan_yaml),
-				 &err);
-	ck_assert_msg(etopo != NULL, "fixture does not load: %s", err.message);
-	engine = engine_create(etopo, &ops, &cap, 1);
-	fake_gateway = R1;
-	fake_lookups = 0;
+	start_kernel(tun_lan_yaml);
 
 	len = make_udp(buf, SERVER, 64, 32);
 	inject(buf, len, 0);
@@ -1314,7 +1325,7 @@ START_TEST(lan_engine_asks_kernel)
 		      "a queued packet crosses r1 and g2: TTL 62, not %u",
 		      cap.pkt[u][28 + 8]);
 
-	/* Read up to the redirect: the kernel's own answer decides. */
+	/* Read up to the redirect: the kernel's own route decides. */
 	engine_kernel_caught_up(engine, 0, 30);
 	cap.n = 0;
 	inject(buf, len, 40);
@@ -1403,12 +1414,13 @@ START_TEST(lan_engine_kernel_redirects_per_family)
 	len4 = make_udp(buf4, SERVER, 64, 32);
 	len6 = make_udp6(buf6, SERVER6, 24);
 
-	/* Takes IPv4 redirects only. */
-	start(tun_lan_yaml);
-	engine_set_kernel_redirects(engine, 0, true, false);
+	/* The kernel takes the IPv4 redirect only. */
+	start_kernel(tun_lan_yaml);
 	inject(buf4, len4, 0);
 	inject(buf6, len6, 0);
 	ck_assert_int_eq(cap.n, 4);
+	fake_gateway = G2;
+	engine_kernel_caught_up(engine, 0, 0);
 	inject(buf4, len4, 1000000);
 	ck_assert_int_eq(cap.n, 5);
 	ck_assert_int_eq(find_icmp(4, R1, PKT_ICMP_REDIRECT), -1);
@@ -1417,12 +1429,13 @@ START_TEST(lan_engine_kernel_redirects_per_family)
 	ck_assert_int_ge(find_icmp6(5, REDIRECT6, PKT_ICMP6_REDIRECT), 5);
 	stop();
 
-	/* Takes IPv6 redirects only. */
-	start(tun_lan_yaml);
-	engine_set_kernel_redirects(engine, 0, false, true);
+	/* The kernel takes the IPv6 redirect only. */
+	start_kernel(tun_lan_yaml);
 	inject(buf4, len4, 0);
 	inject(buf6, len6, 0);
 	ck_assert_int_eq(cap.n, 4);
+	ck_assert_int_eq(topo_parse_ipv6(TARGET6, &fake_gateway6), 0);
+	engine_kernel_caught_up(engine, 0, 0);
 	inject(buf6, len6, 1000000);
 	ck_assert_int_eq(cap.n, 5);
 	ck_assert_int_eq(find_icmp6(4, REDIRECT6, PKT_ICMP6_REDIRECT), -1);
@@ -1431,8 +1444,8 @@ START_TEST(lan_engine_kernel_redirects_per_family)
 	ck_assert_int_ge(find_icmp(5, R1, PKT_ICMP_REDIRECT), 5);
 
 	/* An unknown device changes nothing. */
-	engine_set_kernel_redirects(engine, 1, false, false);
-	engine_set_kernel_redirects(engine, -1, false, false);
+	engine_kernel_caught_up(engine, 1, 0);
+	engine_kernel_caught_up(engine, -1, 0);
 	stop();
 }
 END_TEST
@@ -1473,6 +1486,62 @@ static void check_redirect6(int i, const uint8_t *orig, size_t orig_len)
 	ck_assert_int_eq(memcmp(p + 88, orig, orig_len), 0);
 }
 
+/*
+ * Without a kernel lookup an IPv4 redirect lasts 300 s and an IPv6 one
+ * until it goes unused for 60 s, as Linux keeps them.
+ */
+START_TEST(lan_engine_redirect_lifetimes)
+{
+	uint8_t buf4[128], buf6[256];
+	size_t len4, len6;
+
+	len4 = make_udp(buf4, SERVER, 64, 32);
+	len6 = make_udp6(buf6, SERVER6, 24);
+	start(tun_lan_yaml);
+	inject(buf4, len4, 0);
+	inject(buf6, len6, 0);
+	ck_assert_int_eq(cap.n, 4);
+
+	/* Used every 50 s, the IPv6 one stays; the IPv4 one runs out. */
+	cap.n = 0;
+	inject(buf6, len6, 50000000);
+	inject(buf6, len6, 100000000);
+	ck_assert_int_eq(cap.n, 2);
+	ck_assert_int_eq(find_icmp6(0, REDIRECT6, PKT_ICMP6_REDIRECT), -1);
+	cap.n = 0;
+	inject(buf4, len4, 299000000);
+	ck_assert_int_eq(cap.n, 1);
+	inject(buf4, len4, 300000000);
+	ck_assert_int_eq(cap.n, 3);
+	ck_assert_int_ge(find_icmp(1, R1, PKT_ICMP_REDIRECT), 1);
+
+	/* 61 s unused: the IPv6 one is gone. */
+	cap.n = 0;
+	inject(buf6, len6, 161000000);
+	ck_assert_int_eq(cap.n, 2);
+	ck_assert_int_ge(find_icmp6(0, REDIRECT6, PKT_ICMP6_REDIRECT), 0);
+	stop();
+}
+END_TEST
+
+/* The kernel's route is cached for a second, then looked up again. */
+START_TEST(lan_engine_kernel_cache_second)
+{
+	uint8_t buf[128];
+	size_t len;
+
+	start_kernel(tun_lan_yaml);
+	len = make_udp(buf, SERVER, 1, 8);
+	inject(buf, len, 0);
+	ck_assert_int_eq(fake_lookups, 1);
+	inject(buf, len, 999999);
+	ck_assert_int_eq(fake_lookups, 1);
+	inject(buf, len, 1000000);
+	ck_assert_int_eq(fake_lookups, 2);
+	stop();
+}
+END_TEST
+
 START_TEST(lan_engine_redirect6)
 {
 	uint8_t buf[256];
@@ -1506,8 +1575,7 @@ START_TEST(lan_engine_redirect6)
 	stop();
 
 	/* A kernel that ignores redirects keeps sending to r1. */
-	start(tun_lan_yaml);
-	engine_set_kernel_redirects(engine, 0, false, false);
+	start_kernel(tun_lan_yaml);
 	inject(buf, len, 0);
 	inject(buf, len, 1000000);
 	ck_assert_int_eq(cap.n, 4);
@@ -1561,6 +1629,8 @@ Suite *lan_suite(void)
 
 	tcase_add_test(redirects, lan_engine_redirect_udp);
 	tcase_add_test(redirects, lan_engine_asks_kernel);
+	tcase_add_test(redirects, lan_engine_redirect_lifetimes);
+	tcase_add_test(redirects, lan_engine_kernel_cache_second);
 	tcase_add_test(redirects, lan_engine_redirect_echo);
 	tcase_add_test(redirects, lan_engine_kernel_ignores_redirects);
 	tcase_add_test(redirects, lan_engine_no_redirect);

@@ -164,19 +164,10 @@ void engine_input_link_group(struct engine *engine, int tun, uint64_t now_us,
 			     uint8_t *packet, size_t len);
 
 /*
- * Without ops.kernel_gateway: tells whether the kernel at the end of TUN
- * @tun takes IPv4 and IPv6 redirects (by default it does, as Linux hosts
- * do).  A redirect it takes sends what it next sends to that destination
- * to the new first hop.
- */
-void engine_set_kernel_redirects(struct engine *engine, int tun, bool accept4,
-				 bool accept6);
-
-/*
  * Tells the engine that every packet the kernel wrote into TUN @tun
  * before now has been read, and every packet due by @written_us has been
  * written to it.  What the kernel sends from now on follows the
- * redirects written by then, so the engine asks the kernel again.
+ * redirects written by then, so the engine queries the kernel again.
  */
 void engine_kernel_caught_up(struct engine *engine, int tun,
 			     uint64_t written_us);
