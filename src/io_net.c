@@ -673,7 +673,7 @@ int io_net_addr_add6(struct io_net *net, const char *ifname,
 			   build_nl_addr6(addr, plen), IFA_F_NODAD, err);
 }
 
-/* What the kernel's reply to a route lookup carries back. */
+/* The result of a route lookup: the gateway, and whether a route came. */
 struct route_reply {
 	size_t addr_len;
 	uint8_t *gateway;

@@ -50,7 +50,7 @@ static size_t rd_hash(uint8_t kind, const uint8_t addr[16])
 }
 
 /* Finds the slot of @addr, or claims the least recently seen slot of its
- * window for it; *@fresh tells which. */
+ * window for it.  Sets *@fresh when the slot is new. */
 static struct rd_peer *rd_find(struct redirect_limit *rl, uint8_t kind,
 			       const uint8_t addr[16], uint64_t now_us,
 			       bool *fresh)

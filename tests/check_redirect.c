@@ -19,8 +19,9 @@
  * Packets every 100 ms get IPv4 redirects at these steps, because the
  * redirect after the n-th waits until more than 20 ms << (n + 1) passed,
  * as measured on Linux 6.18.44.  NOTE: the ip_rt_send_redirect source
- * read for this (net/ipv4/route.c, an older tree) shifts by n, which
- * would give 0, 0.1, 0.2, 0.4, 0.8, 1.5 and 2.8 s; the measurement wins.
+ * read for this (net/ipv4/route.c, an older tree) shifts by n instead.
+ * That would give 0, 0.1, 0.2, 0.4, 0.8, 1.5 and 2.8 s, so the two differ
+ * and the measurement wins.
  */
 static const int backoff_steps[] = { 0, 1, 3, 7, 14, 27 };
 /* The steps of all nine redirects before the host counts as ignoring them. */

@@ -120,8 +120,8 @@ struct topo_impair {
 
 /*
  * A point-to-point link joins iface[0] and iface[1].  A LAN, a shared
- * segment such as an Ethernet switch, joins n_ifaces interfaces; each may
- * send to any other, and a router on it may send redirects.
+ * segment such as an Ethernet switch, joins n_ifaces interfaces.  Each
+ * may send to any other, so a router on it may send redirects.
  */
 struct topo_link {
 	int iface[TOPO_LAN_MAX_NODES];

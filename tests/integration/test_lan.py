@@ -141,7 +141,7 @@ def test_echo_to_link_groups(netns, hopsim_run):
     hopsim_run.start(TOPOLOGY)
     cases = [
         # From the kernel's link-local address, to all nodes: both
-        # routers answer from their link-local addresses.
+        # routers reply from their link-local addresses.
         (["ff02::1%hop0"], {"fe80::1:2", "fe80::1:3"}),
         # From its global address, to all routers: from their global ones.
         (["-I", "2001:db8::1", "ff02::2%hop0"], {R1_6, G2_6}),
@@ -174,7 +174,7 @@ def test_link_local_unicast(netns, hopsim_run):
 @pytest.mark.tools("ping")
 def test_group_echo_without_ipv6(netns, hopsim_run, tmp_path):
     # The kernel still has a link-local address on the device, but no node
-    # of the topology has IPv6, so none may answer.
+    # of the topology has IPv6, so none may reply.
     topology = tmp_path / "no-ipv6.yaml"
     topology.write_text(TOPOLOGY.read_text() + "ipv6: false\n")
     hopsim_run.start(topology)
@@ -190,7 +190,8 @@ def test_group_echo_without_ipv6(netns, hopsim_run, tmp_path):
 def test_first_traceroute_before_redirect(netns, hopsim_run):
     hopsim_run.start(TOPOLOGY)
     # traceroute sends its probes at once, before r1's redirect arrives,
-    # so all of them go through r1; g2 then answers the TTL 2 probes.
+    # so all of them go through r1, and g2 sends time exceeded for the
+    # TTL 2 probes.
     first, run = traceroute(netns, BRANCH, "-q", "3")
     assert first == [R1, G2, BRANCH], run.describe()
     second, run = traceroute(netns, BRANCH, "-q", "3")
@@ -199,8 +200,8 @@ def test_first_traceroute_before_redirect(netns, hopsim_run):
 
 @pytest.mark.tools("traceroute")
 def test_kernel_route_via_lan_member(netns, hopsim_run, tmp_path):
-    # With routes: none the kernel routes by hand; hopsim asks it which
-    # first hop it uses.
+    # With routes: none the routes are added by hand, and hopsim looks up
+    # which first hop the kernel uses.
     topology = tmp_path / "by-hand.yaml"
     topology.write_text(
         "tun:\n"
