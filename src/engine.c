@@ -278,7 +278,7 @@ static struct kernel_route *kernel_claim(struct engine *engine, int tun,
 /* Asks the kernel of @tun for its first hop to @dst: the interface on the
  * TUN's LAN that owns its gateway, else the TUN's router. */
 static int kernel_lookup(struct engine *engine, int tun, bool v6,
-		      const uint8_t *dst)
+			 const uint8_t *dst)
 {
 	static const uint8_t none[16];
 	const struct topology *topo = engine->topo;
